@@ -1,0 +1,241 @@
+"""Headless commands for administrators and scheduled tasks.
+
+``python -m desktop_app [--data-dir DIR] COMMAND``. Same services as the
+GUI. Exit 0 on success; on bad input or failure one clear Chinese line on
+stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from desktop_app import __version__
+from desktop_app.paths import DataPaths, data_paths, database_url
+from desktop_app.services.errors import ImportFailed, ServiceError
+from desktop_app.storage.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"参数错误：{message}\n使用 --help 查看说明。\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = ChineseArgumentParser(
+        prog="python -m desktop_app",
+        description="乡镇综合行政执法协调联动系统。不带命令时打开图形界面。",
+    )
+    p.add_argument("--data-dir", metavar="DIR", help="数据文件夹（默认为用户数据目录）")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
+
+    d = sub.add_parser("demo", help="生成演示数据（仅用于试用和测试）")
+    d.add_argument("--records", type=int, default=2000, help="台账记录总数（默认 2000）")
+    d.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
+    d.add_argument("--force", action="store_true", help="数据库已有台账记录时仍然生成")
+
+    i = sub.add_parser("import-catalog", help="从 .xlsx 导入行政处罚事项清单")
+    i.add_argument("file", type=Path)
+    i.add_argument("--replace", action="store_true", help="文件中没有的事项设为停用")
+
+    e = sub.add_parser("export-catalog", help="把行政处罚事项清单导出为 .xlsx")
+    e.add_argument("file", type=Path)
+    e.add_argument("--overwrite", action="store_true", help="目标文件已存在时覆盖")
+
+    sub.add_parser("check", help="检查数据库完整性和版本（只读）")
+
+    b = sub.add_parser("backup", help="备份数据库（经校验）")
+    b.add_argument("-o", "--output", type=Path, help="备份文件路径（默认存入数据文件夹的 backups）")
+
+    r = sub.add_parser("restore", help="从备份恢复数据库（先为当前数据库留安全副本）")
+    r.add_argument("file", type=Path)
+    return p
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def _open(paths: DataPaths):  # type: ignore[no-untyped-def]
+    """Open (create, migrate) the database and return a service context."""
+    from desktop_app.services.context import ServiceContext
+    from desktop_app.services.seed import seed_reference_data
+    from desktop_app.storage.startup import open_database
+
+    paths.ensure()
+    result = open_database(database_url(paths), backup_dir=paths.backups)
+    ctx = ServiceContext(result.db, paths, None, "命令行")
+    if result.created:
+        seed_reference_data(ctx)
+    return ctx
+
+
+def _progress(label: str) -> Callable[[int, int], None]:
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        t = time.monotonic()
+        if t - last[0] >= 1 or done >= total:
+            last[0] = t
+            print(f"\r{label}：{done}/{total}", end="", file=sys.stderr, flush=True)
+            if done >= total:
+                print(file=sys.stderr)
+
+    return report
+
+
+def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.services import demo
+
+    ctx = _open(paths)
+    try:
+        start = time.monotonic()
+        counts = demo.generate_demo(
+            ctx,
+            records=args.records,
+            seed=args.seed,
+            force=args.force,
+            progress=_progress("生成演示数据"),
+        )
+        total = sum(counts.values())
+        print(f"已生成演示数据 {total} 条，用时 {time.monotonic() - start:.1f} 秒。")
+        for table, n in counts.items():
+            print(f"  {table}: {n}")
+    finally:
+        ctx.db.close()
+    return EXIT_OK
+
+
+def cmd_import_catalog(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.services import catalog
+
+    ctx = _open(paths)
+    try:
+        report = catalog.import_catalogue(ctx, args.file, replace=args.replace)
+    finally:
+        ctx.db.close()
+    print(
+        f"已导入 {report.rows} 项（新增 {report.created}，更新 {report.updated}）。"
+        + (f"未匹配的部门：{'、'.join(report.unmatched)}" if report.unmatched else "")
+    )
+    return EXIT_OK
+
+
+def cmd_export_catalog(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.services import catalog
+
+    ctx = _open(paths)
+    try:
+        n = catalog.export_catalogue(ctx, args.file, overwrite=args.overwrite)
+    finally:
+        ctx.db.close()
+    print(f"已导出 {n} 项到 {args.file}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.storage import migrate
+    from desktop_app.storage.sqlite import stored_revision
+    from desktop_app.storage.startup import check_database
+
+    problems = check_database(database_url(paths))
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        return EXIT_FAILED
+    if paths.database.exists():
+        rev = stored_revision(paths.database)
+        print(f"数据库完好：{paths.database}（版本 {rev}，程序支持 {migrate.head_revision()}）")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.services import backup
+
+    if not paths.database.exists():
+        return _fail(f"数据库不存在，无需备份：{paths.database}")
+    ctx = _open(paths)
+    try:
+        dest = backup.backup(ctx, args.output, progress=_progress("备份"))
+    finally:
+        ctx.db.close()
+    print(f"备份完成并已校验：{dest}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.instance import InstanceLock
+    from desktop_app.services import backup
+
+    lock = InstanceLock(paths)
+    if not lock.acquire():
+        return _fail(
+            f"程序正在使用这个数据文件夹（{lock.holder()}），请先关闭程序再恢复。", EXIT_LOCKED
+        )
+    try:
+        result = backup.restore(paths, args.file)
+        ctx = _open(paths)  # migrates an older backup, checks it
+        try:
+            with ctx.uow() as uow:
+                from desktop_app.domain.terms import AuditAction, RecordType
+
+                uow.audit(
+                    AuditAction.RESTORE,
+                    RecordType.DATABASE,
+                    None,
+                    f"从备份恢复：{result.restored_from}；恢复前的数据库已另存为：{result.safety_copy}",
+                )
+        finally:
+            ctx.db.close()
+    finally:
+        lock.release()
+    print(f"已从 {result.restored_from} 恢复。")
+    if result.safety_copy:
+        print(f"恢复前的数据库已另存为：{result.safety_copy}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
+    "demo": cmd_demo,
+    "import-catalog": cmd_import_catalog,
+    "export-catalog": cmd_export_catalog,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = data_paths(args.data_dir)
+    try:
+        return COMMANDS[args.command](args, paths)
+    except ImportFailed as exc:
+        return _fail(str(exc))
+    except (ServiceError, StorageError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("已取消。")
+    except OSError as exc:
+        return _fail(f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）")
+    except Exception as exc:  # last resort: a clear line, details in the log
+        log.exception("command %s failed", args.command)
+        return _fail(f"命令失败：{exc}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        return EXIT_USAGE
+    return run(args)

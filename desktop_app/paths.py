@@ -1,0 +1,90 @@
+"""Every folder the application uses.
+
+Data folder: ``--data-dir`` wins, then the environment variable
+``TOWNSHIP_ENFORCEMENT_DATA_DIR``, then the user's data folder from
+platformdirs (``%LOCALAPPDATA%\\TownshipEnforcement`` on Windows,
+``~/.local/share/TownshipEnforcement`` on Linux). Read-only resources are
+found next to the source, or inside a PyInstaller bundle when frozen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_DIR_NAME = "TownshipEnforcement"
+DATA_DIR_ENV = "TOWNSHIP_ENFORCEMENT_DATA_DIR"
+DATABASE_URL_ENV = "TOWNSHIP_ENFORCEMENT_DATABASE_URL"
+DATABASE_FILE = "enforcement.db"
+
+
+def _bundle_root() -> Path:
+    """Repository root when run from source; the bundle folder when frozen."""
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
+    return Path(__file__).resolve().parent.parent
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES_DIR = _bundle_root() / "resources"
+TEMPLATES_DIR = _bundle_root() / "forms_templates"
+MIGRATIONS_DIR = PACKAGE_DIR / "storage" / "migrations"
+
+
+def resource(*parts: str) -> Path:
+    return RESOURCES_DIR.joinpath(*parts)
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """The folders under one data directory."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / DATABASE_FILE
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    @property
+    def documents(self) -> Path:
+        return self.root / "documents"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / "app.lock"
+
+    def ensure(self) -> DataPaths:
+        for folder in (self.root, self.backups, self.attachments, self.documents, self.logs):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def data_paths(data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
+    if data_dir:
+        root = Path(data_dir)
+    elif os.environ.get(DATA_DIR_ENV):
+        root = Path(os.environ[DATA_DIR_ENV])
+    else:
+        root = Path(user_data_dir(APP_DIR_NAME, appauthor=False, roaming=False))
+    return DataPaths(root.expanduser().resolve())
+
+
+def database_url(paths: DataPaths) -> str:
+    """The SQLAlchemy URL: the environment may point at a server database later."""
+    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{paths.database}"

@@ -1,0 +1,233 @@
+"""Reading one record as the clerk sees it: every field with its Chinese label.
+
+Used by the record view and (later) by the audit viewer. The complainant's
+identity is not part of any record here: it lives in its own table and is
+read only through the complaint service, which audits each view.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.deadlines import is_end_of_day
+from desktop_app.domain.terms import MeetingTopic, RecordType, Term
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.errors import NotFound
+from desktop_app.services.ledgers import LISTS
+from desktop_app.storage.models import Organisation, PenaltyMatter, Staff
+
+# One label per attribute name; the same name means the same thing in every table.
+FIELD_LABELS: dict[str, str] = {
+    "serial": "台账编号",
+    "direction": "方向",
+    "status": "状态",
+    "sender_id": "移送单位",
+    "receiver_id": "接收单位",
+    "sender_legal_basis": "移送单位以自己名义办理的依据",
+    "receiver_legal_basis": "接收单位以自己名义办理的依据",
+    "penalty_matter_id": "行政处罚事项",
+    "matter": "违法事项",
+    "facts": "基本违法事实",
+    "place": "地点",
+    "found_at": "发现时间",
+    "found_how": "发现途径",
+    "urgency": "紧急程度",
+    "dissuaded_at": "劝阻时间",
+    "dissuasion_note": "劝阻情况",
+    "notified_at": "告知（通知）时间",
+    "notice_method": "告知方式",
+    "notice_person": "被告知人",
+    "sent_at": "发送时间",
+    "sent_method": "送达方式",
+    "sent_by_id": "发送人",
+    "late_reason": "逾期原因",
+    "delivered_at": "送达时间",
+    "signed_at": "签收时间",
+    "signed_by": "签收人",
+    "result_at": "反馈处理结果时间",
+    "result_summary": "处理结果",
+    "returned_at": "退回时间",
+    "return_reason": "退回理由",
+    "complaint_id": "来源投诉举报",
+    "case_id": "关联立案案件",
+    "pre_transfer": "划转前案件",
+    "pre_transfer_state": "划转前案件状态",
+    "archive_holder": "档案保存单位",
+    "consultation_note": "协商处理情况",
+    "party_kind": "当事人类型",
+    "party_name": "当事人",
+    "party_id_number": "身份证号码",
+    "party_credit_code": "统一社会信用代码",
+    "party_address": "当事人地址",
+    "party_phone": "当事人电话",
+    "received_at": "受理时间",
+    "channel": "受理渠道",
+    "first_contact_id": "首问责任人",
+    "anonymous": "匿名",
+    "content": "投诉举报内容",
+    "competent_org_id": "有管辖权的单位",
+    "informing_org_id": "告知部门",
+    "informed_on": "告知日期",
+    "materials_handed_over": "已移交书面材料",
+    "outcome": "核实结果",
+    "verified_at": "核实时间",
+    "verified_by_id": "核实人",
+    "verification_note": "核实情况",
+    "referral_id": "关联案件移送",
+    "replied_at": "答复投诉举报人时间",
+    "reply_method": "答复方式",
+    "reply_summary": "答复内容",
+    "feedback_at": "向告知部门反馈时间",
+    "feedback_summary": "反馈内容",
+    "duplicate_of_id": "重复于",
+    "closed_at": "办结时间",
+    "category": "信息类别",
+    "title": "名称",
+    "summary": "内容摘要",
+    "formed_on": "形成日期",
+    "shared_on": "共享日期",
+    "kind": "类型",
+    "subject": "事项",
+    "held_at": "召开时间",
+    "host": "主持人",
+    "participants": "参会人员",
+    "topics": "议题类别",
+    "discussion": "讨论情况",
+    "decisions": "议定事项",
+    "department_id": "部门",
+    "hazard": "隐患或违法情况",
+    "notified_person": "被通知人",
+    "officers_arrived_at": "执法人员到场时间",
+    "response_note": "处置情况",
+    "refusal_reason": "未处理理由",
+    "reported_at": "报告县人民政府时间",
+    "action_on": "行动日期",
+    "meeting_id": "关联会议",
+    "targets": "检查对象",
+    "findings": "发现问题",
+    "results": "处理结果",
+    "questions": "请求协助的问题",
+    "materials_sent": "随函材料",
+    "urgent": "情况紧急",
+    "requested_on": "发函日期",
+    "replied_on": "答复日期",
+    "opinion_summary": "书面意见摘要",
+    "evidence_received": "收到的证据材料",
+    "refusal_note": "推诿、刁难情况",
+    "reminder_sent_on": "催办日期",
+    "opened_on": "发生日期",
+    "agreed_handler_id": "协商确定的办理单位",
+    "agreed_on": "协商一致日期",
+    "escalated_on": "提请县人民政府决定日期",
+    "decision": "县人民政府决定",
+    "decided_on": "决定日期",
+    "decided_handler_id": "决定的办理单位",
+    "source_type": "来源台账",
+    "source_id": "来源记录",
+    "reason": "涉嫌犯罪的理由",
+    "flagged_at": "发现涉嫌犯罪时间",
+    "report_at": "书面报告时间",
+    "approver_id": "审批负责人",
+    "decision_at": "负责人决定时间",
+    "approved": "批准移送",
+    "rejection_reason": "不批准的理由",
+    "transferred_at": "移送公安机关时间",
+    "police_org_id": "公安机关",
+    "procuratorate_org_id": "人民检察院",
+    "procuratorate_informed_at": "抄送检察院时间",
+    "police_received_at": "公安机关接收时间",
+    "police_decision": "公安机关决定",
+    "police_decision_at": "公安机关决定时间",
+    "reconsideration_at": "提请复议时间",
+    "reconsideration_result": "复议结果",
+    "handover_at": "移交涉案物品时间",
+    "case_number": "案号",
+    "filed_on": "立案日期",
+    "closed_on": "结案日期",
+    "closure": "结案方式",
+    "penalty_summary": "处罚情况",
+    "suspected_crime": "涉嫌犯罪",
+    "crime_reason": "涉嫌犯罪的理由",
+    "override_reason": "特别处理理由",
+    "override_by_id": "特别处理人",
+    "override_at": "特别处理时间",
+    "deadline_at": "当前期限",
+    "deadline_what": "期限事项",
+    "note": "备注",
+    "linked_type": "关联台账",
+    "linked_id": "关联记录",
+    "created_by_id": "登记人",
+    "created_at": "登记时间",
+    "updated_at": "最后修改时间",
+}
+
+_HIDDEN = {"id", "version"}
+_STAFF_FIELDS = {k for k in FIELD_LABELS if k.endswith("_by_id")} | {
+    "first_contact_id",
+    "approver_id",
+}
+_ORG_FIELDS = {
+    "sender_id",
+    "receiver_id",
+    "competent_org_id",
+    "informing_org_id",
+    "department_id",
+    "agreed_handler_id",
+    "decided_handler_id",
+    "police_org_id",
+    "procuratorate_org_id",
+}
+
+
+def label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
+
+def format_value(session: Session, field: str, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    if field in _ORG_FIELDS:
+        org = session.get(Organisation, value)
+        return org.name if org else f"（单位 {value}）"
+    if field in _STAFF_FIELDS:
+        person = session.get(Staff, value)
+        return person.name if person else f"（人员 {value}）"
+    if field == "penalty_matter_id":
+        matter = session.get(PenaltyMatter, value)
+        return matter.name if matter else f"（事项 {value}）"
+    if field in ("linked_type", "source_type"):
+        return RecordType.label_of(value)
+    if field == "topics":
+        return "、".join(MeetingTopic.label_of(v) for v in value)
+    if isinstance(value, Term):
+        return value.label
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d}" if is_end_of_day(value) else f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def detail(ctx: ServiceContext, ledger_key: str, record_id: int) -> list[tuple[str, str]]:
+    """(label, text) for every filled field of a record, in declaration order."""
+    ledger = LISTS[ledger_key]
+    with ctx.read() as s:
+        obj = s.execute(select(ledger.model).where(ledger.model.id == record_id)).scalar()
+        if obj is None:
+            raise NotFound("该记录不存在或已被删除。")
+        out = []
+        for attr in inspect(ledger.model).column_attrs:
+            if attr.key in _HIDDEN:
+                continue
+            text = format_value(s, attr.key, getattr(obj, attr.key))
+            if text:
+                out.append((label(attr.key), text))
+        order = {k: i for i, k in enumerate(FIELD_LABELS.values())}
+        out.sort(key=lambda kv: order.get(kv[0], len(order)))
+        return out

@@ -1,0 +1,54 @@
+"""Figures per ledger for the statistics page (the full monthly summary is separate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from desktop_app.domain.clock import now as clock_now
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.ledgers import LEDGERS
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    ledger_key: str
+    label: str
+    total: int
+    in_period: int
+    running: int
+    overdue: int
+
+
+def ledger_figures(
+    ctx: ServiceContext, start: date, end: date, now: datetime | None = None
+) -> list[LedgerFigures]:
+    """Per ledger: all records, records dated in [start, end], open clocks, overdue clocks."""
+    now = now or clock_now()
+    out = []
+    with ctx.read() as s:
+        for key, ledger in LEDGERS.items():
+            m = ledger.model
+            when = ledger.column(ledger.date_col).expr
+            total = s.execute(select(func.count(m.id))).scalar_one()
+            lo = datetime.combine(start, datetime.min.time())
+            hi = datetime.combine(end, datetime.max.time())
+            dated = s.execute(
+                select(func.count(m.id)).where(
+                    when >= (lo if _is_dt(when) else start), when <= (hi if _is_dt(when) else end)
+                )
+            ).scalar_one()
+            running = s.execute(
+                select(func.count(m.id)).where(m.deadline_at.is_not(None))
+            ).scalar_one()
+            overdue = s.execute(
+                select(func.count(m.id)).where(m.deadline_at.is_not(None), m.deadline_at < now)
+            ).scalar_one()
+            out.append(LedgerFigures(key, ledger.label, total, dated, running, overdue))
+    return out
+
+
+def _is_dt(expr: object) -> bool:
+    return getattr(getattr(expr, "type", None), "python_type", None) is datetime

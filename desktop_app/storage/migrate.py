@@ -1,0 +1,64 @@
+"""Alembic, driven from code: revisions, upgrade, and the newer-database refusal."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from desktop_app.paths import MIGRATIONS_DIR
+from desktop_app.storage import sqlite
+from desktop_app.storage.errors import DatabaseTooNew
+
+
+def alembic_config(url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have one head, found {heads}")
+    return heads[0]
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def ensure_not_newer(revision: str | None) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseTooNew(
+            f"这个数据库由更新版本的程序创建（数据库版本 {revision}），本程序无法打开。"
+            "请安装最新版本的程序后再打开，数据不会被修改。"
+        )
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run pending migrations on one connection, foreign keys off on SQLite."""
+    with engine.connect() as conn:
+        if sqlite.is_sqlite(conn):
+            sqlite.drop_orphan_batch_tables(conn)
+            with sqlite.foreign_keys_off(conn):
+                _upgrade(conn, target)
+        else:
+            _upgrade(conn, target)
+
+
+def _upgrade(conn: Connection, target: str) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, target)
+    if conn.in_transaction():
+        conn.commit()

@@ -1,0 +1,67 @@
+"""All tables of the application, one class per table (SQLAlchemy 2, typed)."""
+
+from desktop_app.storage.models.base import NAMING_CONVENTION, Base
+from desktop_app.storage.models.consultation import (
+    FollowUpAction,
+    JointAction,
+    Meeting,
+    UrgentNotice,
+    joint_action_organisations,
+    meeting_organisations,
+)
+from desktop_app.storage.models.ledgers import (
+    AssistanceExtension,
+    AssistanceRequest,
+    Complainant,
+    Complaint,
+    CriminalTransfer,
+    Dispute,
+    EnforcementCase,
+    InfoShare,
+    NegotiationRound,
+    Referral,
+    criminal_transfer_officers,
+    info_share_counterparts,
+)
+from desktop_app.storage.models.records import Attachment, AuditEntry, Document, Material
+from desktop_app.storage.models.reference import (
+    CalendarOverride,
+    CalendarYear,
+    Organisation,
+    PenaltyMatter,
+    Setting,
+    Staff,
+)
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "AssistanceExtension",
+    "AssistanceRequest",
+    "Attachment",
+    "AuditEntry",
+    "Base",
+    "CalendarOverride",
+    "CalendarYear",
+    "Complainant",
+    "Complaint",
+    "CriminalTransfer",
+    "Dispute",
+    "Document",
+    "EnforcementCase",
+    "FollowUpAction",
+    "InfoShare",
+    "JointAction",
+    "Material",
+    "Meeting",
+    "NegotiationRound",
+    "Organisation",
+    "PenaltyMatter",
+    "Referral",
+    "Setting",
+    "Staff",
+    "UrgentNotice",
+    "criminal_transfer_officers",
+    "info_share_counterparts",
+    "joint_action_organisations",
+    "meeting_organisations",
+]

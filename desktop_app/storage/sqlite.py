@@ -1,0 +1,261 @@
+"""SQLite-ONLY CODE LIVES HERE, and nowhere else.
+
+Everything that speaks SQLite's dialect (PRAGMAs, the online backup API,
+file-header checks, WAL checkpoints, Alembic's leftover batch tables) is in
+this module, so that the rest of the application runs unchanged on
+PostgreSQL for a county-wide instance. Findings behind the settings:
+``shared/notes/reliability.md`` §1–§2 (WAL + synchronous=FULL lost no
+acknowledged commit in simulated power loss; a 0-byte file opens as a valid
+empty database; a batch rebuild with foreign keys ON deletes child rows).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import Connection
+
+from desktop_app.storage.errors import BackupFailed, DatabaseCorrupt, NotADatabase, StorageError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+IMMEDIATE = "sqlite_begin_immediate"
+
+
+def is_sqlite(engine_or_conn: Engine | Connection) -> bool:
+    return engine_or_conn.dialect.name == "sqlite"
+
+
+def configure_engine(engine: Engine) -> None:
+    """Set the durable PRAGMAs on every connection and take over BEGIN.
+
+    pysqlite's own transaction handling is switched off (``isolation_level =
+    None``) so that PRAGMAs run outside a transaction and we can emit
+    ``BEGIN IMMEDIATE`` for writers (no SQLITE_BUSY on upgrade from a read lock).
+    """
+
+    memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if not memory:
+                mode = cur.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise StorageError(
+                        "无法以安全模式（WAL）打开数据库。数据文件夹可能位于网络共享或移动磁盘上，"
+                        "请把数据文件夹放在本机硬盘上。"
+                    )
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def read_pragma(conn: Connection, name: str) -> Any:
+    return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def check_file(path: Path) -> None:
+    """Refuse a file that is not a healthy SQLite database.
+
+    Only a file that does not exist may become a new database: an empty,
+    truncated or foreign file is never treated as a first run.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise NotADatabase(
+            f"数据库文件是空的（0 字节）：{path}\n可能是上次复制或保存没有完成。"
+            "程序不会覆盖它，请从备份恢复。"
+        )
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise NotADatabase(
+            f"这个文件不是本程序的数据库：{path}\n程序不会覆盖它，请检查文件或从备份恢复。"
+        )
+    problems = quick_check(path)
+    if problems:
+        raise DatabaseCorrupt(
+            f"数据库文件已损坏：{path}\n检查结果：{'；'.join(problems[:3])}\n"
+            "程序不会覆盖它，请从备份恢复。"
+        )
+
+
+def quick_check(path: Path) -> list[str]:
+    """``PRAGMA quick_check`` on a file, opened read-only; empty list means healthy."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        con.close()
+    return [] if rows == ["ok"] else rows
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """Full integrity and foreign-key check on an open connection."""
+    problems = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+    problems = [] if problems == ["ok"] else problems
+    for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"外键引用无效：表 {row[0]} 第 {row[1]} 行 → {row[2]}")
+    return problems
+
+
+def drop_orphan_batch_tables(conn: Connection) -> list[str]:
+    """Drop ``_alembic_tmp_*`` tables a crash in the middle of a batch migration left."""
+    names = [
+        r[0]
+        for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type='table' "
+            "AND name LIKE '\\_alembic\\_tmp\\_%' ESCAPE '\\'"
+        )
+    ]
+    for name in names:
+        conn.exec_driver_sql(f'DROP TABLE "{name}"')
+    return names
+
+
+@contextlib.contextmanager
+def foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """Foreign keys off for a migration (the PRAGMA is a no-op inside a transaction)."""
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def user_table_count(path: Path) -> int:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(
+            con.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
+        )
+    finally:
+        con.close()
+
+
+def stored_revision(path: Path) -> str | None:
+    """The Alembic revision recorded in a database file, without migrating it."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        try:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def backup_file(
+    source: Path,
+    dest: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Copy a live database with SQLite's online backup API, safely.
+
+    Written to ``dest.tmp``, flushed to disk, verified with ``quick_check``,
+    then renamed into place, so ``dest`` is either complete and healthy or
+    absent. Never a plain file copy: with WAL the main file alone can hold no
+    data at all.
+    """
+    dest = Path(dest)
+    if dest.exists() and not overwrite:
+        raise BackupFailed(f"目标文件已存在，不会覆盖：{dest}")
+    if dest.resolve() == Path(source).resolve():
+        raise BackupFailed("不能把数据库备份到它自己身上。")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(
+                    out,
+                    pages=1024,
+                    progress=(lambda _s, rem, tot: progress(tot - rem, tot)) if progress else None,
+                )
+                # A backup must be one self-contained file: no WAL beside it.
+                out.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                out.close()
+        finally:
+            src.close()
+        _fsync_file(tmp)
+        problems = quick_check(tmp)
+        if problems:
+            raise BackupFailed(f"备份文件校验失败：{'；'.join(problems[:3])}")
+        os.replace(tmp, dest)
+        _fsync_dir(dest.parent)
+    except BackupFailed:
+        tmp.unlink(missing_ok=True)
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise BackupFailed(f"备份失败：{exc}") from exc
+    return dest
+
+
+def replace_database(live: Path, replacement: Path) -> None:
+    """Put ``replacement`` in place of the live file (no connection may be open).
+
+    The WAL and shared-memory files of the old database are removed first: an
+    old WAL beside a new main file would be replayed into it.
+    """
+    tmp = live.with_name(live.name + ".restore-tmp")
+    tmp.unlink(missing_ok=True)
+    backup_file(replacement, tmp, overwrite=True)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(str(live) + suffix).unlink(missing_ok=True)
+    os.replace(tmp, live)
+    _fsync_dir(live.parent)
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the WAL back into the main file so that, closed, it is one file."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

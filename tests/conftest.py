@@ -1,0 +1,32 @@
+"""Shared fixtures: a fresh database per test, Qt offscreen, no real dialogs."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_app.paths import DataPaths
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.seed import seed_reference_data
+from desktop_app.storage.startup import open_database
+
+
+@pytest.fixture
+def data_paths(tmp_path: Path) -> DataPaths:
+    return DataPaths(tmp_path / "data").ensure()
+
+
+@pytest.fixture
+def ctx(data_paths: DataPaths) -> Iterator[ServiceContext]:
+    """A new database with the seed organisations (no catalogue), operator = 管理员."""
+    result = open_database(f"sqlite:///{data_paths.database}", backup_dir=data_paths.backups)
+    context = ServiceContext(result.db, data_paths, None, "测试员")
+    seed_reference_data(context, catalogue=False)
+    yield context
+    result.db.close()
