@@ -126,10 +126,7 @@ def cmd_import_catalog(args: argparse.Namespace, paths: DataPaths) -> int:
         report = catalog.import_catalogue(ctx, args.file, replace=args.replace)
     finally:
         ctx.db.close()
-    print(
-        f"已导入 {report.rows} 项（新增 {report.created}，更新 {report.updated}）。"
-        + (f"未匹配的部门：{'、'.join(report.unmatched)}" if report.unmatched else "")
-    )
+    print(report.message())
     return EXIT_OK
 
 
