@@ -157,7 +157,7 @@ def next_year_warning(ctx: ServiceContext, on: date | None = None) -> str | None
         return None
     return (
         f"{nxt}年的法定节假日和调休安排尚未确认。国务院办公厅通常在11月至12月公布次年安排，"
-        f"公布后请在“设置 → 工作日历”中核对、补充调休日，并勾选“{nxt}年已确认”。"
+        f"公布后请在“设置 → 工作日历”中核对、补充调休日，并勾选“{nxt}年节假日安排已核对确认”。"
         "在此之前，落在该年的期限按周末和已知节日计算，可能不准确。"
     )
 

@@ -182,6 +182,11 @@ def delete(ctx: ServiceContext, org_id: int) -> None:
         org = uow.session.get(Organisation, org_id)
         if org is None:
             raise NotFound("该单位不存在或已被删除。")
+        from desktop_app.services.settings import read_all
+
+        conf = read_all(uow.session)
+        if org_id in (conf.get("township_org_id"), conf.get("team_org_id")):
+            raise RuleViolation(f"「{org.name}」是“乡镇信息”中设定的本乡镇或执法队，不能删除。")
         snap = audit.snapshot(org)
         uow.session.delete(org)
         try:

@@ -62,3 +62,23 @@ def _upgrade(conn: Connection, target: str) -> None:
     command.upgrade(cfg, target)
     if conn.in_transaction():
         conn.commit()
+
+
+def new_revision(message: str) -> None:
+    """Autogenerate a revision from the models (developers only)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'head.db'}"
+        cfg = alembic_config(url)
+        command.upgrade(cfg, "head")
+        command.revision(cfg, message=message, autogenerate=True)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2:
+        raise SystemExit('usage: python -m desktop_app.storage.migrate "message"')
+    new_revision(sys.argv[1])

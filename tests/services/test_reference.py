@@ -201,3 +201,11 @@ def test_audit_chain_detects_a_forged_row(ctx: ServiceContext) -> None:
         conn.exec_driver_sql("UPDATE audit_log SET summary='篡改' WHERE id=1")
     with ctx.read() as s:
         assert audit.verify_chain(s) == [1]
+
+
+def test_the_configured_township_and_team_cannot_be_deleted(ctx: ServiceContext) -> None:
+    for key in ("township_org_id", "team_org_id"):
+        org_id = settings.get(ctx, key)
+        with pytest.raises(RuleViolation, match="乡镇信息"):
+            organisations.delete(ctx, org_id)
+        assert organisations.get(ctx, org_id)

@@ -1,0 +1,177 @@
+"""GUI start-up: paths → single instance → database → operator → main window.
+
+Errors at start are shown to the clerk in plain Chinese; the database is
+never overwritten or recreated to "fix" a problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop_app import APP_NAME_ZH, __version__
+from desktop_app.instance import InstanceLock
+from desktop_app.paths import DataPaths, database_url, resource
+from desktop_app.services import staff as staff_service
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.errors import ServiceError
+from desktop_app.services.seed import seed_reference_data
+from desktop_app.storage.errors import StorageError
+from desktop_app.storage.startup import open_database
+from desktop_app.ui import prompts
+from desktop_app.ui.dialogs.operator_dialog import OperatorDialog
+from desktop_app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+# Families tried in order for the interface; the bundled one is the fallback.
+PREFERRED_FAMILIES = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+)
+BUNDLED_FONT = ("fonts", "wqy-microhei.ttc")
+
+STYLE = """
+QListWidget#navigation { background: #1f3a5f; color: #e8eef7; border: none; font-size: 15px;
+  padding-top: 8px; }
+QListWidget#navigation::item { padding: 9px 16px; }
+QListWidget#navigation::item:selected { background: #2f5d93; color: white; }
+QListWidget#navigation::item:disabled { color: #9fb3cc; font-size: 12px;
+  padding: 14px 12px 4px 12px; }
+QLabel#pageTitle { font-size: 20px; font-weight: bold; color: #1f3a5f; padding: 4px 0; }
+QLabel#pageIntro { color: #555; }
+QLabel#hint { color: #777; font-size: 12px; }
+QLabel#warningBanner { background: #fff4d6; border: 1px solid #e8c25c; border-radius: 4px;
+  padding: 8px 12px; color: #5c4400; }
+QLabel#countLabel { color: #555; padding: 0 6px; }
+QTableView { gridline-color: #e3e6ea; selection-background-color: #cfe0f5;
+  selection-color: black; }
+QHeaderView::section { background: #f2f4f7; padding: 4px 6px; border: none;
+  border-right: 1px solid #e3e6ea; border-bottom: 1px solid #d0d5dd; }
+"""
+
+
+def server_name(paths: DataPaths) -> str:
+    digest = hashlib.sha1(str(paths.root).encode("utf-8")).hexdigest()[:16]
+    return f"township-enforcement-{digest}"
+
+
+def configure_application(app: QApplication) -> None:
+    app.setApplicationName("TownshipEnforcement")
+    app.setApplicationDisplayName(APP_NAME_ZH)
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+    font_path = resource(*BUNDLED_FONT)
+    if font_path.exists():
+        QFontDatabase.addApplicationFont(str(font_path))
+    available = set(QFontDatabase.families())
+    families = [f for f in PREFERRED_FAMILIES if f in available]
+    if families:
+        font = QFont()
+        font.setFamilies(families)
+        font.setPointSize(10)
+        app.setFont(font)
+    icon = resource("icons", "app.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setStyleSheet(STYLE)
+
+
+def _activate_running_instance(paths: DataPaths) -> bool:
+    socket = QLocalSocket()
+    socket.connectToServer(server_name(paths))
+    if not socket.waitForConnected(500):
+        return False
+    socket.write(b"activate")
+    socket.flush()
+    socket.waitForBytesWritten(500)
+    socket.disconnectFromServer()
+    return True
+
+
+def choose_operator(ctx: ServiceContext, ui: QSettings) -> ServiceContext | None:
+    people = staff_service.list_all(ctx, active_only=True)
+    if not people:
+        prompts.error(None, "人员名单是空的，无法确定操作人员。请联系系统管理员。")
+        return None
+    last = ui.value("operator/last_id")
+    dialog = OperatorDialog(people, int(last) if last else None)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    staff_id, name = dialog.selected()
+    ui.setValue("operator/last_id", staff_id)
+    return ctx.as_operator(staff_id, name)
+
+
+def run_gui(paths: DataPaths) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    configure_application(app)
+    paths.ensure()
+
+    lock = InstanceLock(paths)
+    if not lock.acquire():
+        if _activate_running_instance(paths):
+            return 0
+        prompts.error(
+            None,
+            f"本程序已经在运行（{lock.holder()}），同一个数据文件夹只能由一个程序使用。\n"
+            "请切换到已打开的窗口；如果确认没有打开，请重启计算机后再试。",
+        )
+        return 3
+
+    server = QLocalServer()
+    QLocalServer.removeServer(server_name(paths))
+    server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+    server.listen(server_name(paths))
+
+    try:
+        try:
+            result = open_database(database_url(paths), backup_dir=paths.backups)
+        except StorageError as exc:
+            prompts.error(None, str(exc), "无法打开数据库")
+            return 1
+        ctx = ServiceContext(result.db, paths)
+        try:
+            if result.created:
+                seed_reference_data(ctx)
+            ui = QSettings(str(paths.root / "ui.ini"), QSettings.Format.IniFormat)
+            operator = choose_operator(ctx, ui)
+            if operator is None:
+                return 0
+            staff_service.record_login(operator)
+            window = MainWindow(operator, ui)
+
+            def activate() -> None:
+                conn = server.nextPendingConnection()
+                if conn is not None:
+                    conn.close()
+                window.showNormal()
+                window.raise_()
+                window.activateWindow()
+
+            server.newConnection.connect(activate)
+            window.show()
+            return int(app.exec())
+        except ServiceError as exc:
+            prompts.error(None, str(exc))
+            return 1
+        finally:
+            result.db.close()
+    finally:
+        server.close()
+        lock.release()

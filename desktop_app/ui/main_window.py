@@ -1,0 +1,248 @@
+"""The main window: navigation on the left, one page at a time on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop_app import APP_NAME_ZH, __version__
+from desktop_app.services.context import ServiceContext
+from desktop_app.ui.pages.base import Page
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str
+    factory: Callable[[ServiceContext], Page]
+    ledgers: tuple[str, ...] = ()
+    section: str | None = None  # a heading shown above this entry
+
+
+def _ledger_page(title: str, keys: tuple[str, ...], intro: str) -> Callable[[ServiceContext], Page]:
+    def make(ctx: ServiceContext) -> Page:
+        from desktop_app.ui.pages.ledger_page import LedgerPage
+
+        return LedgerPage(ctx, title, list(keys), intro)
+
+    return make
+
+
+def _dashboard(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.dashboard_page import DashboardPage
+
+    return DashboardPage(ctx)
+
+
+def _catalogue(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.catalogue_page import CataloguePage
+
+    return CataloguePage(ctx)
+
+
+def _statistics(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.statistics_page import StatisticsPage
+
+    return StatisticsPage(ctx)
+
+
+def _settings(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.settings_page import SettingsPage
+
+    return SettingsPage(ctx)
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("dashboard", "工作台", _dashboard),
+    NavEntry(
+        "referrals",
+        "案件移送",
+        _ledger_page(
+            "案件移送",
+            ("referrals",),
+            "发现违法行为属于对方管辖的，3个工作日内移送；情况紧急的24小时内移送；"
+            "违法行为正在进行的，立即劝阻并及时告知有管辖权的部门。",
+        ),
+        ("referrals",),
+        section="七项工作制度",
+    ),
+    NavEntry(
+        "complaints",
+        "投诉举报",
+        _ledger_page(
+            "投诉举报受理告知",
+            ("complaints",),
+            "首问负责：率先接到投诉举报的单位作为第一责任人。投诉举报人信息严格保密。",
+        ),
+        ("complaints",),
+    ),
+    NavEntry(
+        "info_shares",
+        "信息共享",
+        _ledger_page(
+            "信息共享",
+            ("info_shares",),
+            "需要共享的执法信息原则上自形成当日共享；不能当日共享的须说明原因。",
+        ),
+        ("info_shares",),
+    ),
+    NavEntry(
+        "consultation",
+        "联合执法协商",
+        _ledger_page(
+            "联合执法协商",
+            ("meetings", "urgent_notices", "joint_actions"),
+            "协商会议定期召开，也可即时召开；重大案件线索可召开专题会议。"
+            "发现重大治安、安全隐患等属其他部门管辖的，应立即通知。",
+        ),
+        ("meetings", "urgent_notices", "joint_actions"),
+    ),
+    NavEntry(
+        "assistance",
+        "执法协助",
+        _ledger_page(
+            "执法协助",
+            ("assistance",),
+            "书面函告县级职能部门；部门一般应在5个工作日内提出书面意见和证据材料。",
+        ),
+        ("assistance",),
+    ),
+    NavEntry(
+        "disputes",
+        "管辖争议",
+        _ledger_page(
+            "争议协调",
+            ("disputes",),
+            "执法管辖争议由双方协商解决；协商不成的，提请县人民政府决定。",
+        ),
+        ("disputes",),
+    ),
+    NavEntry(
+        "criminal",
+        "行刑衔接",
+        _ledger_page(
+            "行政执法与刑事司法衔接",
+            ("criminal_transfers", "cases"),
+            "涉嫌犯罪的，及时移交司法机关，坚决杜绝以罚代刑（国务院令第310号）。",
+        ),
+        ("criminal_transfers", "cases"),
+    ),
+    NavEntry("catalogue", "职责清单", _catalogue, ("penalty_matters",), section="综合"),
+    NavEntry(
+        "documents",
+        "文书登记",
+        _ledger_page(
+            "文书登记",
+            ("documents",),
+            "每一份发出的文书都有文号和登记；作废的文号保留记录，不重复使用。",
+        ),
+        ("documents",),
+    ),
+    NavEntry("statistics", "统计报表", _statistics),
+    NavEntry("settings", "设置", _settings),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: ServiceContext, ui_settings: QSettings) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.ui_settings = ui_settings
+        self.setWindowTitle(f"{APP_NAME_ZH} — {ctx.operator_name or ''}")
+        self.pages: dict[str, Page] = {}
+        self.entries = {e.key: e for e in NAVIGATION}
+        self.ledger_owner = {key: e.key for e in NAVIGATION for key in e.ledgers}
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(176)
+        self.stack = QStackedWidget()
+        for entry in NAVIGATION:
+            if entry.section:
+                head = QListWidgetItem(entry.section)
+                head.setFlags(Qt.ItemFlag.NoItemFlags)
+                head.setData(Qt.ItemDataRole.UserRole, None)
+                self.nav.addItem(head)
+            item = QListWidgetItem(entry.label)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            self.nav.addItem(item)
+        self.nav.currentItemChanged.connect(self._on_nav)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        where = ctx.db.path or ctx.db.url
+        status = QLabel(
+            f"操作人员：{ctx.operator_name or '未选择'}    数据：{where}    版本 {__version__}"
+        )
+        status.setObjectName("statusText")
+        self.statusBar().addWidget(status, 1)
+
+        geometry = ui_settings.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        self.show_page("dashboard")
+
+    # --- navigation ----------------------------------------------------------------
+
+    def page(self, key: str) -> Page:
+        if key not in self.pages:
+            page = self.entries[key].factory(self.ctx)
+            page.open_record.connect(self.open_record)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        return self.pages[key]
+
+    def show_page(self, key: str) -> Page:
+        for row in range(self.nav.count()):
+            item_key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+            if item_key == key and self.nav.currentRow() != row:
+                self.nav.setCurrentRow(row)  # creates, shows and refreshes the page
+                return self.pages[key]
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        page.refresh()
+        return page
+
+    def _on_nav(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is None:
+            return
+        key = current.data(Qt.ItemDataRole.UserRole)
+        if key is None:
+            return
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        page.refresh()
+
+    def open_record(self, ledger_key: str, record_id: int) -> None:
+        owner = self.ledger_owner.get(ledger_key)
+        if owner is None:
+            return
+        page = self.show_page(owner)
+        show = getattr(page, "show_record", None)
+        if show is not None:
+            show(ledger_key, record_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ui_settings.setValue("main/geometry", self.saveGeometry())
+        self.ui_settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,27 @@
+"""What every page of the main window has."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.services.context import ServiceContext
+
+
+class Page(QWidget):
+    """A page receives the service context; it never reaches into the main window.
+
+    ``open_record(ledger_key, record_id)`` asks the window to show a record;
+    ``data_changed()`` tells it something was written (other pages refresh).
+    """
+
+    title = ""
+    open_record = Signal(str, int)
+    data_changed = Signal()
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+
+    def refresh(self) -> None:
+        """Reload from the database; called each time the page is shown."""

@@ -1,0 +1,181 @@
+"""A system's page: one tab per ledger, each a searchable list paged from SQL."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services import ledgers, records
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.errors import ServiceError
+from desktop_app.ui import prompts
+from desktop_app.ui.dialogs.record_dialog import RecordDialog
+from desktop_app.ui.models.ledger_model import LedgerTableModel
+from desktop_app.ui.pages.base import Page
+
+CHAR_PX = 15  # width of one Chinese character in the default font, roughly
+
+
+class LedgerList(QWidget):
+    """Search box, status filter, count and the table of one ledger."""
+
+    def __init__(self, ctx: ServiceContext, ledger_key: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ledger = ledgers.LISTS[ledger_key]
+        self.model = LedgerTableModel(ctx, ledger_key, self)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索：编号、事项、当事人、地点……（多个词用空格分开）")
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.addItem("全部状态", None)
+        if self.ledger.status_term is not None:
+            for code, label in self.ledger.status_term.choices():
+                self.status.addItem(label, code)
+        else:
+            self.status.setVisible(False)
+        self.count = QLabel()
+        self.count.setObjectName("countLabel")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.status)
+        bar.addWidget(self.count)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicator(
+            [c.key for c in self.ledger.columns].index(self.ledger.date_col),
+            Qt.SortOrder.DescendingOrder
+            if self.ledger.newest_first
+            else Qt.SortOrder.AscendingOrder,
+        )
+        for i, col in enumerate(self.ledger.columns):
+            self.table.setColumnWidth(i, max(60, col.width * CHAR_PX))
+        self.table.doubleClicked.connect(lambda idx: self.show_record(idx.row()))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
+
+    def apply_filter(self) -> None:
+        q = self.model.query
+        self.model.set_query(
+            ledgers.Query(
+                self.search.text().strip(), self.status.currentData(), q.sort_key, q.descending
+            )
+        )
+        self._update_count()
+
+    def refresh(self) -> None:
+        try:
+            self.model.reload()
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count.setText(f"共 {self.model.total} 条")
+
+    def show_record(self, row: int) -> None:
+        record_id = self.model.record_id(row)
+        self.open(record_id)
+
+    def open(self, record_id: int) -> None:
+        try:
+            fields = records.detail(self.ctx, self.ledger.key, record_id)
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+            return
+        serial = next((v for k, v in fields if k == "台账编号"), "")
+        RecordDialog(f"{self.ledger.label} {serial}", fields, self).exec()
+
+    def select(self, record_id: int) -> bool:
+        """Show a record in the list: search its serial if it is not loaded."""
+        row = self.model.row_of(record_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+
+class LedgerPage(Page):
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        title: str,
+        ledger_keys: list[str],
+        intro: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(ctx, parent)
+        self.title = title
+        self.lists: dict[str, LedgerList] = {}
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setObjectName("pageTitle")
+        layout.addWidget(heading)
+        if intro:
+            note = QLabel(intro)
+            note.setObjectName("pageIntro")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        if len(ledger_keys) == 1:
+            lst = LedgerList(ctx, ledger_keys[0], self)
+            self.lists[ledger_keys[0]] = lst
+            layout.addWidget(lst, 1)
+            self.tabs = None
+        else:
+            self.tabs = QTabWidget()
+            for key in ledger_keys:
+                lst = LedgerList(ctx, key, self)
+                self.lists[key] = lst
+                self.tabs.addTab(lst, ledgers.LISTS[key].label)
+            layout.addWidget(self.tabs, 1)
+        self._loaded = False
+
+    def refresh(self) -> None:
+        for lst in self.lists.values():
+            lst.refresh()
+        self._loaded = True
+
+    def show_record(self, ledger_key: str, record_id: int) -> None:
+        lst = self.lists.get(ledger_key)
+        if lst is None:
+            return
+        if self.tabs is not None:
+            self.tabs.setCurrentWidget(lst)
+        if not self._loaded:
+            self.refresh()
+        lst.select(record_id)
+        lst.open(record_id)

@@ -1,0 +1,49 @@
+"""设置: town profile, organisations, staff and the working-day calendar."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.services.context import ServiceContext
+from desktop_app.ui.pages.base import Page
+from desktop_app.ui.pages.settings_calendar import CalendarTab
+from desktop_app.ui.pages.settings_lists import OrganisationsTab, StaffTab
+from desktop_app.ui.pages.settings_profile import ProfileTab
+
+
+class SettingsPage(Page):
+    title = "设置"
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.profile = ProfileTab(ctx)
+        self.organisations = OrganisationsTab(ctx)
+        self.staff = StaffTab(ctx)
+        self.calendar = CalendarTab(ctx)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.profile, "乡镇信息")
+        self.tabs.addTab(self.organisations, "单位")
+        self.tabs.addTab(self.staff, "人员")
+        self.tabs.addTab(self.calendar, "工作日历")
+
+        self.profile.changed.connect(self.data_changed)
+        self.organisations.changed.connect(self._organisations_changed)
+        self.staff.changed.connect(self.data_changed)
+        self.calendar.changed.connect(self.data_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+    def refresh(self) -> None:
+        self.profile.refresh()
+        self.organisations.refresh()
+        self.staff.refresh()
+        self.calendar.refresh()
+
+    def _organisations_changed(self) -> None:
+        self.profile.reload_org_choices()
+        self.staff.refresh()
+        self.data_changed.emit()

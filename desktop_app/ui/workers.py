@@ -1,0 +1,69 @@
+"""Slow work off the GUI thread, results handed back on the GUI thread.
+
+``run(fn, on_done, on_error)`` runs ``fn`` in Qt's thread pool. Tests call
+``use_synchronous(True)`` to run everything inline and deterministically.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+_synchronous = False
+_alive: set[_Relay] = set()
+
+
+def use_synchronous(flag: bool) -> None:
+    global _synchronous
+    _synchronous = flag
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn, self.relay = fn, relay
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # handed to the GUI thread, never lost
+            log.error("background task failed:\n%s", traceback.format_exc())
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(result)
+
+
+def run(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> None:
+    if _synchronous:
+        try:
+            result = fn()
+        except Exception as exc:
+            on_error(exc)
+        else:
+            on_done(result)
+        return
+    relay = _Relay()
+    _alive.add(relay)
+
+    def finish(callback: Callable[[Any], None], value: Any) -> None:
+        _alive.discard(relay)
+        callback(value)
+
+    relay.done.connect(lambda r: finish(on_done, r))
+    relay.failed.connect(lambda e: finish(on_error, e))
+    QThreadPool.globalInstance().start(_Task(fn, relay))

@@ -1,0 +1,172 @@
+"""The main window: navigation, dashboard, ledger lists, record view, geometry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog
+from sqlalchemy import select
+
+from desktop_app.domain.terms import Direction, DueBucket, ReferralStatus, Urgency
+from desktop_app.services import settings
+from desktop_app.services.context import ServiceContext
+from desktop_app.storage.models import Organisation, Referral
+from desktop_app.ui import workers
+from desktop_app.ui.dialogs import record_dialog
+from desktop_app.ui.dialogs.operator_dialog import OperatorDialog
+from desktop_app.ui.main_window import NAVIGATION, MainWindow
+from desktop_app.ui.pages.dashboard_page import DashboardPage
+from desktop_app.ui.pages.ledger_page import LedgerPage
+
+
+@pytest.fixture(autouse=True)
+def synchronous_workers() -> None:
+    workers.use_synchronous(True)
+
+
+@pytest.fixture
+def window(qtbot, ctx: ServiceContext, tmp_path) -> MainWindow:  # type: ignore[no-untyped-def]
+    ui = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(ctx.as_operator(1, "管理员"), ui)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def add_referral(ctx: ServiceContext, serial: str, deadline: datetime | None, matter: str) -> int:
+    town = settings.get(ctx, "township_org_id")
+    with ctx.uow() as uow:
+        dept = uow.session.execute(
+            select(Organisation).where(Organisation.name == "深泽县水利局")
+        ).scalar_one()
+        r = Referral(
+            serial=serial,
+            direction=Direction.OUTGOING,
+            status=ReferralStatus.DRAFT,
+            sender_id=town,
+            receiver_id=dept.id,
+            matter=matter,
+            party_name="张𠀀华",
+            found_at=datetime(2026, 11, 20, 9),
+            urgency=Urgency.NORMAL,
+            deadline_at=deadline,
+            deadline_what="移送期限",
+        )
+        uow.session.add(r)
+        uow.flush()
+        return r.id
+
+
+def test_navigation_has_every_system_and_opens_each_page(window: MainWindow) -> None:
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    for label in (
+        "工作台",
+        "案件移送",
+        "投诉举报",
+        "信息共享",
+        "联合执法协商",
+        "执法协助",
+        "管辖争议",
+        "行刑衔接",
+        "职责清单",
+        "文书登记",
+        "统计报表",
+        "设置",
+    ):
+        assert label in labels
+    for entry in NAVIGATION:
+        page = window.show_page(entry.key)
+        assert window.stack.currentWidget() is page
+    assert isinstance(window.stack.currentWidget(), type(window.pages["settings"]))
+
+
+def test_dashboard_lists_overdue_items_and_opens_the_record(
+    window: MainWindow,
+    ctx: ServiceContext,
+    qtbot,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    rid = add_referral(ctx, "移2026-0009", datetime(2020, 1, 3, 23, 59, 59), "逾期的采砂案件")
+    add_referral(ctx, "移2026-0010", None, "已办结，不应出现")
+    page = window.show_page("dashboard")
+    assert isinstance(page, DashboardPage)
+    titles = [page.table.item(r, 4).text() for r in range(page.table.rowCount())]
+    assert "逾期的采砂案件" in titles and "已办结，不应出现" not in titles
+    assert page.cards[DueBucket.OVERDUE].text().endswith("项")
+    assert (
+        "1 项" in page.cards[DueBucket.OVERDUE].text()
+        or "2 项" in page.cards[DueBucket.OVERDUE].text()
+    )
+    # Filter by a card, then un-filter.
+    page.cards[DueBucket.TODAY].click()
+    assert all(i.bucket == DueBucket.TODAY for i in page.visible_items())
+    page.cards[DueBucket.TODAY].click()
+    assert len(page.visible_items()) == len(page.items)
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        record_dialog.RecordDialog, "exec", lambda self: shown.append(self.windowTitle()) or 0
+    )
+    row = titles.index("逾期的采砂案件")
+    page._open(row)
+    assert shown == ["案件移送 移2026-0009"]
+    ledger_page = window.stack.currentWidget()
+    assert isinstance(ledger_page, LedgerPage)
+    lst = ledger_page.lists["referrals"]
+    assert lst.model.record_id(lst.table.currentIndex().row()) == rid
+
+
+def test_ledger_search_filters_in_sql_and_keeps_rare_characters(
+    window: MainWindow,
+    ctx: ServiceContext,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    for n in range(1, 251):
+        add_referral(ctx, f"移2026-{n:04d}", None, "擅自采砂" if n % 2 else "露天烧烤")
+    page = window.show_page("referrals")
+    assert isinstance(page, LedgerPage)
+    lst = page.lists["referrals"]
+    assert lst.model.total == 250
+    assert lst.model.rowCount() == 200  # first page only
+    assert lst.model.canFetchMore()
+    lst.model.fetchMore()
+    assert lst.model.rowCount() == 250
+    lst.search.setText("烧烤")
+    lst.apply_filter()
+    assert lst.model.total == 125 and lst.count.text() == "共 125 条"
+    lst.search.setText("𠀀华")
+    lst.apply_filter()
+    assert lst.model.total == 250
+    index = lst.model.index(0, [c.key for c in lst.model.columns].index("party_name"))
+    assert lst.model.data(index) == "张𠀀华"
+    lst.status.setCurrentIndex(lst.status.findData("sent"))
+    assert lst.model.total == 0
+
+
+def test_window_geometry_is_remembered(qtbot, ctx: ServiceContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ui = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(ctx, ui)
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(760, 560)
+    win.close()
+    again = MainWindow(ctx, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (760, 560)
+
+
+def test_operator_dialog_preselects_the_last_operator(qtbot, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.domain.terms import StaffRole
+    from desktop_app.services import staff
+
+    sid = staff.save(ctx, staff.StaffInput(name="王芳", role=StaffRole.CLERK, position="内勤"))
+    people = staff.list_all(ctx, active_only=True)
+    dialog = OperatorDialog(people, sid)
+    qtbot.addWidget(dialog)
+    assert dialog.selected() == (sid, "王芳")
+    dialog.combo.setCurrentIndex(dialog.combo.findText("管理员（系统管理员）"))
+    assert dialog.selected()[1] == "管理员"
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert Qt.ItemDataRole.UserRole  # the dialog is data-driven, no hidden state
