@@ -1,0 +1,117 @@
+"""GUI start-up: first run, cancelled operator choice, bad database, second instance."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop_app.paths import DataPaths
+from desktop_app.ui import app as gui
+from desktop_app.ui import prompts
+from desktop_app.ui.dialogs.operator_dialog import OperatorDialog
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(prompts, "error", lambda parent, text, title="": shown.append(text))
+    return shown
+
+
+def test_first_start_creates_and_seeds_the_database_and_records_the_operator(
+    qtbot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors: list[str],  # type: ignore[no-untyped-def]
+) -> None:
+    paths = DataPaths(tmp_path / "data")
+    monkeypatch.setattr(OperatorDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QApplication, "exec", lambda self=None: 0)
+    assert gui.run_gui(paths) == 0
+    assert errors == []
+    con = sqlite3.connect(paths.database)
+    assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] > 20
+    assert con.execute("SELECT count(*) FROM penalty_matters").fetchone()[0] > 20
+    login = con.execute("SELECT operator_name FROM audit_log WHERE action='login'").fetchall()
+    con.close()
+    assert login == [("管理员",)]
+    assert not Path(str(paths.database) + "-wal").exists()  # checkpointed on exit
+
+
+def test_cancelling_the_operator_choice_exits_cleanly(
+    qtbot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors: list[str],  # type: ignore[no-untyped-def]
+) -> None:
+    paths = DataPaths(tmp_path / "data")
+    monkeypatch.setattr(OperatorDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    assert gui.run_gui(paths) == 0
+    assert errors == []
+    # The lock is released: a second start works.
+    assert gui.run_gui(paths) == 0
+
+
+def test_a_damaged_database_is_reported_and_left_alone(
+    qtbot,
+    tmp_path: Path,
+    errors: list[str],  # type: ignore[no-untyped-def]
+) -> None:
+    paths = DataPaths(tmp_path / "data").ensure()
+    paths.database.write_bytes(b"")
+    assert gui.run_gui(paths) == 1
+    assert errors and "空的" in errors[0]
+    assert paths.database.read_bytes() == b""
+
+
+def test_second_instance_is_refused_while_another_holds_the_folder(
+    qtbot,
+    tmp_path: Path,
+    errors: list[str],  # type: ignore[no-untyped-def]
+) -> None:
+    paths = DataPaths(tmp_path / "data").ensure()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time, pathlib\n"
+            "from desktop_app.instance import InstanceLock\n"
+            "from desktop_app.paths import DataPaths\n"
+            f"lock = InstanceLock(DataPaths(pathlib.Path({str(paths.root)!r})))\n"
+            "assert lock.acquire()\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        assert gui.run_gui(paths) == 3
+        assert errors and "已经在运行" in errors[0]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_application_is_configured_in_chinese(qtbot) -> None:  # type: ignore[no-untyped-def]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    gui.configure_application(app)
+    assert app.applicationDisplayName() == "乡镇综合行政执法协调联动系统"
+    assert "WenQuanYi Micro Hei" in app.font().families()
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Yes
+    )
+    qtbot.addWidget(box)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["取消", "是(&Y)"])
