@@ -90,7 +90,7 @@ def _ledger_items(
         for target, onclause in ledger.joins:
             stmt = stmt.outerjoin(target, onclause)
         stmt = stmt.where(model.deadline_at.is_not(None), model.deadline_at <= horizon)
-        for row in session.execute(stmt.order_by(model.deadline_at).limit(500)):
+        for row in session.execute(stmt.order_by(model.deadline_at)):
             items.append(
                 DueItem(
                     bucket=deadlines.due_bucket(row[2], now, soon_days, cal),
@@ -121,7 +121,6 @@ def _follow_ups(
             FollowUpAction.due_on <= horizon.date(),
         )
         .order_by(FollowUpAction.due_on)
-        .limit(500)
     )
     items = []
     for action, serial, short, name in session.execute(stmt):
