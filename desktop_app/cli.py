@@ -147,14 +147,15 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
     from desktop_app.storage.sqlite import stored_revision
     from desktop_app.storage.startup import check_database
 
+    # Read the version first: the read-only connection must not be the last one,
+    # or the -wal/-shm files stay behind.
+    rev = stored_revision(paths.database) if paths.database.exists() else None
     problems = check_database(database_url(paths))
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
         return EXIT_FAILED
-    if paths.database.exists():
-        rev = stored_revision(paths.database)
-        print(f"数据库完好：{paths.database}（版本 {rev}，程序支持 {migrate.head_revision()}）")
+    print(f"数据库完好：{paths.database}（版本 {rev}，程序支持 {migrate.head_revision()}）")
     return EXIT_OK
 
 

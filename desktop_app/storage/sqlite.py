@@ -162,7 +162,7 @@ def stored_revision(path: Path) -> str | None:
     try:
         try:
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.OperationalError:
+        except sqlite3.DatabaseError:  # no such table, or not a database at all
             return None
         return row[0] if row else None
     finally:
