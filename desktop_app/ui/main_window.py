@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -155,6 +155,9 @@ NAVIGATION: tuple[NavEntry, ...] = (
 )
 
 
+MIN_WIDTH, MIN_HEIGHT = 960, 600
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: ServiceContext, ui_settings: QSettings) -> None:
         super().__init__()
@@ -195,12 +198,24 @@ class MainWindow(QMainWindow):
         status.setObjectName("statusText")
         self.statusBar().addWidget(status, 1)
 
-        geometry = ui_settings.value("main/geometry")
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
+        self._restore_geometry()
+        self.show_page("dashboard")
+
+    def _restore_geometry(self) -> None:
+        """The last size and place, unless it no longer fits a screen (projector, new PC)."""
+        geometry = self.ui_settings.value("main/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
+            screen = QGuiApplication.screenAt(self.geometry().center())
+            if screen is not None and screen.availableGeometry().intersects(self.geometry()):
+                return
+        screen = QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else None
+        if area is None or (area.width() >= 1300 and area.height() >= 840):
             self.resize(1280, 800)
-        self.show_page("dashboard")
+        else:  # a small laptop screen: use all of it
+            self.setWindowState(Qt.WindowState.WindowMaximized)
 
     # --- navigation ----------------------------------------------------------------
 

@@ -145,16 +145,43 @@ def test_ledger_search_filters_in_sql_and_keeps_rare_characters(
     assert lst.model.total == 0
 
 
-def test_window_geometry_is_remembered(qtbot, ctx: ServiceContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_window_geometry_is_saved_and_restored(
+    qtbot, ctx: ServiceContext, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     ui = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
     win = MainWindow(ctx, ui)
     qtbot.addWidget(win)
     win.show()
-    win.resize(760, 560)
     win.close()
+    saved = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat).value("main/geometry")
+    assert saved == win.saveGeometry()
+    restored: list[object] = []
+    original = MainWindow.restoreGeometry
+    monkeypatch.setattr(
+        MainWindow, "restoreGeometry", lambda self, g: restored.append(g) or original(self, g)
+    )
     again = MainWindow(ctx, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
-    assert (again.width(), again.height()) == (760, 560)
+    assert restored == [saved]
+    assert (again.minimumWidth(), again.minimumHeight()) == (960, 600)
+
+
+def test_a_window_saved_off_screen_comes_back_on_screen(
+    qtbot, ctx: ServiceContext, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    ui = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(ctx, ui)
+    qtbot.addWidget(win)
+    win.move(30000, 30000)  # e.g. last used on a projector that is gone
+    ui.setValue("main/geometry", win.saveGeometry())
+    again = MainWindow(ctx, ui)
+    qtbot.addWidget(again)
+    screen = again.screen().availableGeometry()
+    assert (
+        screen.intersects(again.geometry())
+        or again.isMaximized()
+        or (again.windowState() & Qt.WindowState.WindowMaximized)
+    )
 
 
 def test_operator_dialog_preselects_the_last_operator(qtbot, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]

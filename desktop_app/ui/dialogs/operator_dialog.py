@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import APP_NAME_ZH
 from desktop_app.storage.models import Staff
 
 
@@ -19,8 +20,8 @@ class OperatorDialog(QDialog):
         self, staff: list[Staff], last_id: int | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("选择操作人员")
-        self.setMinimumWidth(380)
+        self.setWindowTitle(f"{APP_NAME_ZH} — 选择操作人员")
+        self.setMinimumWidth(460)
         self.combo = QComboBox()
         for person in staff:
             extra = f"（{person.position}）" if person.position else ""
@@ -29,6 +30,8 @@ class OperatorDialog(QDialog):
             index = self.combo.findData(last_id)
             if index >= 0:
                 self.combo.setCurrentIndex(index)
+        heading = QLabel(APP_NAME_ZH)
+        heading.setObjectName("pageTitle")
         text = QLabel("请选择您的姓名。您在本程序中的每一项操作都会以您的名义留痕。")
         text.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -39,6 +42,9 @@ class OperatorDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(12)
+        layout.addWidget(heading)
         layout.addWidget(text)
         layout.addWidget(self.combo)
         layout.addWidget(buttons)
