@@ -408,3 +408,24 @@ def test_next_year_warning_banner(page, ctx, monkeypatch: pytest.MonkeyPatch):
     calendar.set_confirmed(ctx, 2027, True)
     cal.refresh()
     assert cal.banner.isHidden()
+
+
+def test_edit_over_a_concurrent_change_is_refused_not_overwritten(page, ctx, qtbot, said):
+    """Two clerks edit the same organisation: the second save gets a clear message."""
+    from desktop_app.services import organisations
+
+    dialog = open_org_dialog(page, qtbot, "深泽县水利局")
+    before = org_by_name(ctx, "深泽县水利局")
+    organisations.save(  # someone else saves first
+        ctx,
+        organisations.OrgInput(
+            before.name, before.kind, short_name=before.short_name, liaison_name="另一位同事改的"
+        ),
+        before.id,
+        expected_version=before.version,
+    )
+    dialog.liaison_name.setText("我改的")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert said.warnings and "其他人修改" in said.warnings[-1]
+    assert dialog.isVisible()  # the clerk's typing is not lost
+    assert org_by_name(ctx, "深泽县水利局").liaison_name == "另一位同事改的"

@@ -18,14 +18,12 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.terms import OrgKind
 from desktop_app.services import organisations
 from desktop_app.services.context import ServiceContext
-from desktop_app.services.errors import InvalidInput, ServiceError
-from desktop_app.ui import prompts
 from desktop_app.ui.widgets.form_helpers import (
     FieldRows,
     fill_combo,
     fill_term_combo,
     make_form,
-    problems_summary,
+    save_form,
     select_data,
 )
 
@@ -45,6 +43,7 @@ class OrganisationDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.org_id = org_id
+        self.loaded_version: int | None = None
         self.saved_id: int | None = None
         self.setWindowTitle("新增单位" if org_id is None else "修改单位")
         self.setMinimumWidth(620)
@@ -125,6 +124,7 @@ class OrganisationDialog(QDialog):
             self.sort_order.setValue(max((o.sort_order or 0 for o in orgs), default=0) + 10)
             return
         org = organisations.get(self.ctx, self.org_id)
+        self.loaded_version = org.version
         self.name.setText(org.name)
         self.short_name.setText(org.short_name or "")
         select_data(self.kind, str(org.kind), missing_label=str(org.kind))
@@ -172,14 +172,10 @@ class OrganisationDialog(QDialog):
         )
 
     def save(self) -> None:
-        self.rows.clear()
-        try:
-            self.saved_id = organisations.save(self.ctx, self.org_input(), self.org_id)
-        except InvalidInput as exc:
-            self.rows.show(exc.problems)
-            prompts.warn(self, problems_summary(exc.problems))
-            return
-        except ServiceError as exc:
-            prompts.warn(self, str(exc))
-            return
-        self.accept()
+        self.saved_id = save_form(
+            self,
+            self.rows,
+            lambda: organisations.save(
+                self.ctx, self.org_input(), self.org_id, expected_version=self.loaded_version
+            ),
+        )

@@ -18,14 +18,12 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.terms import StaffRole
 from desktop_app.services import organisations, settings, staff
 from desktop_app.services.context import ServiceContext
-from desktop_app.services.errors import InvalidInput, ServiceError
-from desktop_app.ui import prompts
 from desktop_app.ui.widgets.form_helpers import (
     FieldRows,
     fill_combo,
     fill_term_combo,
     make_form,
-    problems_summary,
+    save_form,
     select_data,
 )
 
@@ -39,6 +37,7 @@ class StaffDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.staff_id = staff_id
+        self.loaded_version: int | None = None
         self.saved_id: int | None = None
         self.setWindowTitle("新增人员" if staff_id is None else "修改人员")
         self.setMinimumWidth(520)
@@ -104,6 +103,7 @@ class StaffDialog(QDialog):
             self._role_changed()
             return
         person = staff.get(self.ctx, self.staff_id)
+        self.loaded_version = person.version
         self.name.setText(person.name)
         select_data(
             self.organisation,
@@ -137,14 +137,10 @@ class StaffDialog(QDialog):
         )
 
     def save(self) -> None:
-        self.rows.clear()
-        try:
-            self.saved_id = staff.save(self.ctx, self.staff_input(), self.staff_id)
-        except InvalidInput as exc:
-            self.rows.show(exc.problems)
-            prompts.warn(self, problems_summary(exc.problems))
-            return
-        except ServiceError as exc:
-            prompts.warn(self, str(exc))
-            return
-        self.accept()
+        self.saved_id = save_form(
+            self,
+            self.rows,
+            lambda: staff.save(
+                self.ctx, self.staff_input(), self.staff_id, expected_version=self.loaded_version
+            ),
+        )

@@ -5,12 +5,13 @@ pairs, and a grey hint label.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -175,3 +176,26 @@ class FieldRows:
 
 def problems_summary(problems: dict[str, str], header: str = "未保存，请修改以下内容：") -> str:
     return header + "\n" + "\n".join(f"· {m}" for m in problems.values())
+
+
+def save_form(dialog: QDialog, rows: FieldRows, save: Callable[[], int | None]) -> int | None:
+    """Run a service save for a form dialog: problems go next to their fields and
+    into one warning; any other refusal (a rule, a concurrent edit) is shown as
+    is. On success ``dialog.saved_id`` is set before the dialog is accepted
+    (listeners of ``accepted`` read it) and the id is returned."""
+    from desktop_app.services.errors import InvalidInput, ServiceError
+    from desktop_app.ui import prompts
+
+    rows.clear()
+    try:
+        saved = save()
+    except InvalidInput as exc:
+        rows.show(exc.problems)
+        prompts.warn(dialog, problems_summary(exc.problems))
+        return None
+    except ServiceError as exc:
+        prompts.warn(dialog, str(exc))
+        return None
+    dialog.saved_id = saved  # type: ignore[attr-defined]  # read by whoever opened it
+    dialog.accept()
+    return saved
