@@ -13,17 +13,11 @@ from desktop_app.domain.terms import Direction, DueBucket, ReferralStatus, Urgen
 from desktop_app.services import settings
 from desktop_app.services.context import ServiceContext
 from desktop_app.storage.models import Organisation, Referral
-from desktop_app.ui import workers
 from desktop_app.ui.dialogs import record_dialog
 from desktop_app.ui.dialogs.operator_dialog import OperatorDialog
 from desktop_app.ui.main_window import NAVIGATION, MainWindow
 from desktop_app.ui.pages.dashboard_page import DashboardPage
 from desktop_app.ui.pages.ledger_page import LedgerPage
-
-
-@pytest.fixture(autouse=True)
-def synchronous_workers() -> None:
-    workers.use_synchronous(True)
 
 
 @pytest.fixture

@@ -429,3 +429,33 @@ def test_edit_over_a_concurrent_change_is_refused_not_overwritten(page, ctx, qtb
     assert said.warnings and "其他人修改" in said.warnings[-1]
     assert dialog.isVisible()  # the clerk's typing is not lost
     assert org_by_name(ctx, "深泽县水利局").liaison_name == "另一位同事改的"
+
+
+def test_catalogue_import_from_the_settings_page(page, ctx, qtbot, said, monkeypatch, tmp_path):
+    """设置 → 行政处罚事项清单: import a list, then a bad list is refused whole."""
+    from openpyxl import Workbook
+
+    from desktop_app.paths import resource
+    from desktop_app.services import catalog, ledgers
+
+    page.tabs.setCurrentWidget(page.catalogue)
+    monkeypatch.setattr(
+        prompts,
+        "open_file",
+        lambda *a, **k: resource("seed", "penalty_catalogue_sample.xlsx"),
+    )
+    qtbot.mouseClick(page.catalogue.import_button, Qt.MouseButton.LeftButton)
+    assert said.infos and "已导入" in said.infos[-1]
+    total = ledgers.count(ctx, "penalty_matters")
+    assert total >= 30 and page.catalogue.list.model.total == total
+
+    bad = tmp_path / "bad.xlsx"
+    wb = Workbook()
+    wb.active.append(["序号", "事项名称", "是否划转", "划转时间"])
+    wb.active.append([1, "对某行为的处罚", "待定", "2021-02-30"])
+    wb.save(bad)
+    monkeypatch.setattr(prompts, "open_file", lambda *a, **k: bad)
+    qtbot.mouseClick(page.catalogue.import_button, Qt.MouseButton.LeftButton)
+    assert said.warnings and "第2行" in said.warnings[-1]
+    assert ledgers.count(ctx, "penalty_matters") == total
+    assert catalog.lookup(ctx, "某行为") == []

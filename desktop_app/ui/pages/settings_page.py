@@ -1,11 +1,12 @@
-"""设置: town profile, organisations, staff and the working-day calendar."""
+"""设置: town profile, organisations, staff, the penalty catalogue and the working-day calendar."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.services.context import ServiceContext
 from desktop_app.ui.pages.base import Page
+from desktop_app.ui.pages.catalogue_page import CataloguePage
 from desktop_app.ui.pages.settings_calendar import CalendarTab
 from desktop_app.ui.pages.settings_lists import OrganisationsTab, StaffTab
 from desktop_app.ui.pages.settings_profile import ProfileTab
@@ -20,6 +21,7 @@ class SettingsPage(Page):
         self.organisations = OrganisationsTab(ctx)
         self.staff = StaffTab(ctx)
         self.calendar = CalendarTab(ctx)
+        self.catalogue = CataloguePage(ctx)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -27,14 +29,18 @@ class SettingsPage(Page):
         self.tabs.addTab(self.organisations, "单位")
         self.tabs.addTab(self.staff, "人员")
         self.tabs.addTab(self.calendar, "工作日历")
+        self.tabs.addTab(self.catalogue, "行政处罚事项清单")
 
         self.profile.changed.connect(self.data_changed)
         self.organisations.changed.connect(self._organisations_changed)
         self.staff.changed.connect(self.data_changed)
         self.calendar.changed.connect(self.data_changed)
+        self.catalogue.data_changed.connect(self.data_changed)
 
+        heading = QLabel(self.title)
+        heading.setObjectName("pageTitle")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading)
         layout.addWidget(self.tabs)
 
     def refresh(self) -> None:
@@ -42,6 +48,7 @@ class SettingsPage(Page):
         self.organisations.refresh()
         self.staff.refresh()
         self.calendar.refresh()
+        self.catalogue.refresh()
 
     def _organisations_changed(self) -> None:
         self.profile.reload_org_choices()
