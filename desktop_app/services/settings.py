@@ -6,6 +6,7 @@ its default. The town profile (乡镇信息) is part of the settings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,15 +37,45 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("address", "通信地址", "河北省石家庄市深泽县赵八镇人民政府", max_len=200),
     SettingSpec("postal_code", "邮政编码", "052560", max_len=10),
     SettingSpec("phone", "联系电话", "", max_len=40),
-    SettingSpec("doc_prefix", "发文机关代字", "赵八镇执", max_len=20, group="文书"),
     SettingSpec("due_soon_days", "工作台“即将到期”提前天数", 3, int, group="工作台"),
     SettingSpec("meeting_cadence_months", "定期协商会议周期（月）", 3, int, group="联合执法协商"),
 )
+# 发文字号 per document type: {年} is the year, {号} the serial (no 第, no leading zeros).
+NUMBER_PATTERNS: dict[str, tuple[str, str]] = {
+    "referral_letter": ("涉嫌违法案件移送函", "赵八镇执移〔{年}〕{号}号"),
+    "feedback_letter": ("处理结果反馈函", "赵八镇执反〔{年}〕{号}号"),
+    "complainant_notice": ("处理结果告知书", "赵八镇执告〔{年}〕{号}号"),
+    "assistance_letter": ("执法协助函", "赵八镇执协〔{年}〕{号}号"),
+    "reminder_letter": ("催办函", "赵八镇执催〔{年}〕{号}号"),
+    "meeting_minutes": ("联合执法会议纪要", "赵八镇执纪〔{年}〕{号}号"),
+    "urgent_notice": ("紧急情况通知", "赵八镇执急〔{年}〕{号}号"),
+    "refusal_report": ("拒不处理情况报告", "赵八镇报〔{年}〕{号}号"),
+    "dispute_request": ("管辖争议提请决定函", "赵八镇请〔{年}〕{号}号"),
+    "criminal_transfer": ("涉嫌犯罪案件移送书", "赵八镇执刑移〔{年}〕{号}号"),
+}
+SPECS += tuple(
+    SettingSpec(f"number.{code}", f"{label}文号", pattern, max_len=40, group="发文字号")
+    for code, (label, pattern) in NUMBER_PATTERNS.items()
+)
 SPEC_BY_KEY = {s.key: s for s in SPECS}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def check_number_pattern(label: str, pattern: str) -> None:
+    """A 发文字号 pattern must contain {年} and {号} once each and nothing else in braces."""
+    names = _PLACEHOLDER.findall(pattern)
+    if sorted(names) != ["号", "年"] or pattern.count("{") != 2 or pattern.count("}") != 2:
+        raise InvalidInput(
+            {label: f"「{label}」须包含一个{{年}}和一个{{号}}，例如：赵八镇执移〔{{年}}〕{{号}}号"}
+        )
+    if "第{号}" in pattern:
+        raise InvalidInput({label: f"「{label}」中序号前不加“第”（GB/T 9704-2012 第7.2.4条）"})
 
 
 def _check(spec: SettingSpec, value: Any) -> Any:
     if value is None or value == "":
+        if spec.key.startswith("number."):
+            return spec.default  # an emptied pattern falls back to the default
         return None if spec.kind is int else ""
     if spec.kind is int:
         try:
@@ -57,6 +88,11 @@ def _check(spec: SettingSpec, value: Any) -> Any:
     text = str(value).strip()
     if len(text) > spec.max_len:
         raise InvalidInput({spec.key: f"「{spec.label}」不能超过{spec.max_len}个字"})
+    if spec.key.startswith("number."):
+        try:
+            check_number_pattern(spec.label, text)
+        except InvalidInput as exc:
+            raise InvalidInput({spec.key: next(iter(exc.problems.values()))}) from None
     return text
 
 
