@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("restore", help="从备份恢复数据库（先为当前数据库留安全副本）")
     r.add_argument("file", type=Path)
+
+    lt = sub.add_parser("letter", help="为一条记录出具文书（编号、登记并保存 PDF）")
+    lt.add_argument("doc_type", metavar="TYPE", help="文书类型，如 referral_letter")
+    lt.add_argument("record_id", metavar="RECORD_ID", type=int, help="记录编号（数据库中的 id）")
+    lt.add_argument("-o", "--output", type=Path, required=True, help="另存 PDF 的路径")
+    lt.add_argument("--date", help="成文日期（默认今天），如 2026-11-29")
+    lt.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
     return p
 
 
@@ -205,6 +212,32 @@ def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def cmd_letter(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.domain.validators import ValidationError, parse_date
+    from desktop_app.services import letters
+
+    on = None
+    if args.date:
+        try:
+            on = parse_date(args.date)
+        except ValidationError as exc:
+            return _fail(f"成文日期有误：{exc}", EXIT_USAGE)
+    output = Path(args.output)
+    if output.exists() and not args.overwrite:
+        return _fail(f"输出文件已存在，未覆盖：{output}（确需覆盖请加 --overwrite）")
+    ctx = _open(paths)
+    try:
+        issued = letters.issue(ctx, args.doc_type, args.record_id, on=on)
+        letters.save_copy(ctx, issued.id, output, overwrite=args.overwrite)
+    finally:
+        ctx.db.close()
+    number = f"，文号 {issued.number}" if issued.number else ""
+    print(f"已出具文书{number}，共 {issued.pages} 页，已保存到 {output}")
+    for note in issued.font_notes:
+        print(note)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
     "demo": cmd_demo,
     "import-catalog": cmd_import_catalog,
@@ -212,6 +245,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "letter": cmd_letter,
 }
 
 

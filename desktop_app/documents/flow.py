@@ -358,7 +358,13 @@ class Letter:
             if top - used - sum(r.height for r in bottom) < pg.TYPE_BOTTOM - 0.01:
                 pages.append([])
         buf = io.BytesIO()
-        canvas = Canvas(buf, pagesize=pg.A4, invariant=1, pageCompression=1)
+        canvas = Canvas(
+            buf,
+            pagesize=pg.A4,
+            invariant=1,
+            pageCompression=1,
+            initialFontName=self.body.font.name,  # else an unembedded Helvetica is listed
+        )
         canvas.setTitle(title)
         canvas.setAuthor(author)
         canvas.setCreator("乡镇综合行政执法协调联动系统")

@@ -115,6 +115,7 @@ class Form:
         data: list[list[Any]] = []
         styles: list[tuple[Any, ...]] = [
             ("GRID", (0, 0), (-1, -1), 0.6, black),
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts["fangsong"].name),  # empty cells too
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 5),
             ("RIGHTPADDING", (0, 0), (-1, -1), 5),
@@ -192,6 +193,7 @@ class Form:
             topMargin=pg.TOP_MARGIN,
             bottomMargin=pg.TYPE_BOTTOM,
             invariant=1,
+            initialFontName=self.fonts["fangsong"].name,  # else an unembedded Helvetica is listed
             title=title,
             author=author,
         )

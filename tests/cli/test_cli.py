@@ -172,3 +172,67 @@ def test_restore_is_refused_while_the_program_holds_the_data_folder(
         holder.wait()
     # The holder crashed (killed): its stale lock no longer blocks a restore.
     assert run(data, "restore", str(tmp_path / "b.db")) == 0
+
+
+def test_letter_command_issues_registers_and_saves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOWNSHIP_ENFORCEMENT_FONTS", "bundled")
+    data = tmp_path / "data"
+    assert run(data, "demo", "--records", "200", "--seed", "4") == 0
+    con = sqlite3.connect(data / "enforcement.db")
+    outgoing = con.execute(
+        "SELECT id, party_name FROM referrals WHERE direction='outgoing' ORDER BY id LIMIT 1"
+    ).fetchone()
+    incoming = con.execute(
+        "SELECT id FROM referrals WHERE direction='incoming' ORDER BY id LIMIT 1"
+    ).fetchone()
+    con.close()
+    out = tmp_path / "移送函.pdf"
+    assert (
+        run(
+            data,
+            "letter",
+            "referral_letter",
+            str(outgoing[0]),
+            "-o",
+            str(out),
+            "--date",
+            "2026-11-29",
+        )
+        == 0
+    )
+    assert "赵八镇执移〔2026〕1号" in capsys.readouterr().out
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages).replace("\n", "")
+    assert outgoing[1] in text.replace(" ", "")
+    con = sqlite3.connect(data / "enforcement.db")
+    assert con.execute("SELECT number FROM documents").fetchall() == [("赵八镇执移〔2026〕1号",)]
+    con.close()
+    # Refusals: an existing file, an incoming referral, an unknown type, a bad date.
+    assert run(data, "letter", "referral_letter", str(outgoing[0]), "-o", str(out)) == 1
+    assert "已存在" in capsys.readouterr().err
+    assert (
+        run(data, "letter", "referral_letter", str(incoming[0]), "-o", str(tmp_path / "b.pdf")) == 1
+    )
+    assert "移送单位出具" in capsys.readouterr().err
+    assert run(data, "letter", "no_such_type", "1", "-o", str(tmp_path / "c.pdf")) == 1
+    assert "no_such_type" in capsys.readouterr().err
+    assert (
+        run(
+            data,
+            "letter",
+            "referral_letter",
+            "1",
+            "-o",
+            str(tmp_path / "d.pdf"),
+            "--date",
+            "2026-02-30",
+        )
+        == 2
+    )
+    assert "成文日期" in capsys.readouterr().err
+    con = sqlite3.connect(data / "enforcement.db")
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    con.close()
