@@ -52,6 +52,12 @@ def _catalogue(ctx: ServiceContext) -> Page:
     return CataloguePage(ctx)
 
 
+def _documents(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.documents_page import DocumentsPage
+
+    return DocumentsPage(ctx)
+
+
 def _statistics(ctx: ServiceContext) -> Page:
     from desktop_app.ui.pages.statistics_page import StatisticsPage
 
@@ -140,16 +146,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
         ("criminal_transfers", "cases"),
     ),
     NavEntry("catalogue", "职责清单", _catalogue, ("penalty_matters",), section="综合"),
-    NavEntry(
-        "documents",
-        "文书登记",
-        _ledger_page(
-            "文书登记",
-            ("documents",),
-            "每一份发出的文书都有文号和登记；作废的文号保留记录，不重复使用。",
-        ),
-        ("documents",),
-    ),
+    NavEntry("documents", "文书登记", _documents, ("documents",)),
     NavEntry("statistics", "统计报表", _statistics),
     NavEntry("settings", "设置", _settings),
 )

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 TITLE = "乡镇综合行政执法协调联动系统"
 
@@ -53,3 +54,10 @@ def save_file(
     """Qt's own dialog asks before overwriting an existing file."""
     name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
     return Path(name) if name else None
+
+
+def choose_printer(parent: QWidget | None, printer: QPrinter) -> bool:
+    """Qt's print dialog (in Chinese); False when the user cancels."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("打印")
+    return dialog.exec() == QDialog.DialogCode.Accepted

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,9 +32,16 @@ CHAR_PX = 15  # width of one Chinese character in the default font, roughly
 class LedgerList(QWidget):
     """Search box, status filter, count and the table of one ledger."""
 
-    def __init__(self, ctx: ServiceContext, ledger_key: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        ledger_key: str,
+        parent: QWidget | None = None,
+        on_open: Callable[[int], None] | None = None,
+    ):
         super().__init__(parent)
         self.ctx = ctx
+        self.on_open = on_open
         self.ledger = ledgers.LISTS[ledger_key]
         self.model = LedgerTableModel(ctx, ledger_key, self)
 
@@ -111,13 +120,23 @@ class LedgerList(QWidget):
         self.open(record_id)
 
     def open(self, record_id: int) -> None:
+        if self.on_open is not None:
+            self.on_open(record_id)
+            return
         try:
             fields = records.detail(self.ctx, self.ledger.key, record_id)
         except ServiceError as exc:
             prompts.warn(self, str(exc))
             return
         serial = next((v for k, v in fields if k == "台账编号"), "")
-        RecordDialog(f"{self.ledger.label} {serial}", fields, self).exec()
+        RecordDialog(
+            f"{self.ledger.label} {serial}",
+            fields,
+            self,
+            ctx=self.ctx,
+            record_type=self.ledger.record_type,
+            record_id=record_id,
+        ).exec()
 
     def select(self, record_id: int) -> bool:
         """Show a record in the list: search its serial if it is not loaded."""
