@@ -96,8 +96,14 @@ class FontSet:
 
     @property
     def substitutions(self) -> list[str]:
-        """Chinese lines telling the user which roles use a stand-in font."""
-        return list(self.notes)
+        """One Chinese line telling the user which roles use a stand-in font."""
+        if not self.notes:
+            return []
+        roles = "、".join(self.notes)
+        return [
+            f"本机未安装{roles}字体，文书已使用程序自带的替代字体（已嵌入PDF，打印效果一致）。"
+            "如需标准公文字体，请安装仿宋_GB2312、黑体、楷体_GB2312、方正小标宋简体。"
+        ]
 
 
 def _font_dirs() -> list[Path]:
@@ -200,10 +206,7 @@ def resolve(prefer_system: bool | None = None) -> FontSet:
         if choice is None:
             choice = _bundled(role)
             if prefer_system:
-                notes.append(
-                    f"未找到{ROLE_LABELS[role]}字体，已使用程序自带的替代字体"
-                    f"（{choice.path.stem}）。"
-                )
+                notes.append(ROLE_LABELS[role])
         fonts[role] = choice
     result = FontSet(fonts, notes)
     _CACHE[prefer_system] = result

@@ -82,6 +82,7 @@ class Ledger:
     status_term: type[Term] | None = None
     joins: tuple[tuple[Any, Any], ...] = field(default=())
     newest_first: bool = True  # default order of ``date_col``
+    search_hint: str = "搜索：编号、事项、当事人、地点……（多个词用空格分开）"
 
     def column(self, key: str) -> Col:
         for c in self.columns:
@@ -362,6 +363,7 @@ def _documents() -> Ledger:
         m,
         (
             Col("number", "文号", m.number, width=16, searchable=True),
+            Col("doc_type", "文书种类", m.doc_type, "doc_type", width=14),
             Col("issued_on", "成文日期", m.issued_on, "date", width=11),
             Col("title", "标题", m.title, width=30, searchable=True),
             Col(
@@ -379,6 +381,7 @@ def _documents() -> Ledger:
         status_col="status",
         status_term=DocumentStatus,
         joins=((rcp, m.recipient_id == rcp.id),),
+        search_hint="搜索：文号、标题、主送单位……",
     )
 
 
@@ -407,6 +410,7 @@ def _penalty_matters() -> Ledger:
         date_col="seq",
         joins=((dep, m.department_id == dep.id),),
         newest_first=False,
+        search_hint="搜索：事项名称、编码、部门、依据……",
     )
 
 
@@ -496,5 +500,23 @@ def display(col: Col, value: Any) -> str:
         return f"{value:%Y-%m-%d}"
     if col.kind == "bool":
         return "是" if value else "否"
+    if col.kind == "doc_type":
+        return _doc_type_names().get(str(value), str(value))
     text = str(value)
     return text if len(text) <= 60 else text[:59] + "…"
+
+
+_DOC_TYPE_NAMES: dict[str, str] = {}
+
+
+def _doc_type_names() -> dict[str, str]:
+    """Template code → its Chinese name, read once from forms_templates."""
+    if not _DOC_TYPE_NAMES:
+        from desktop_app.documents import template
+
+        for code in template.available():
+            try:
+                _DOC_TYPE_NAMES[code] = template.load(code).name
+            except template.TemplateError:
+                _DOC_TYPE_NAMES[code] = code
+    return _DOC_TYPE_NAMES

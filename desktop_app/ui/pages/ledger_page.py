@@ -46,7 +46,7 @@ class LedgerList(QWidget):
         self.model = LedgerTableModel(ctx, ledger_key, self)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索：编号、事项、当事人、地点……（多个词用空格分开）")
+        self.search.setPlaceholderText(self.ledger.search_hint)
         self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.addItem("全部状态", None)
