@@ -20,9 +20,30 @@ from desktop_app.documents import page as pg
 from desktop_app.documents.fonts import FontSet
 from desktop_app.documents.linebreak import break_paragraph
 from desktop_app.documents.page import CELL, MM, PITCH, Style, draw_rule, draw_text
-from desktop_app.documents.template import Block, Template, Value, fill, shown
+from desktop_app.documents.template import (
+    PLACEHOLDER,
+    Block,
+    Template,
+    Value,
+    fill,
+    is_empty,
+    shown,
+)
 
 DrawFn = Callable[[Canvas, float], None]
+
+
+CN_NUMERALS = "一二三四五六七八九十"
+
+
+def numbering(style: str, n: int) -> str:
+    """GB/T 9704 sequence marks: 一、 （一） 1. （1）."""
+    if not style:
+        return ""
+    cn = CN_NUMERALS[n - 1] if n <= 10 else f"十{CN_NUMERALS[n - 11]}" if n < 20 else str(n)
+    return {"一、": f"{cn}、", "（一）": f"（{cn}）", "1.": f"{n}.", "（1）": f"（{n}）"}.get(
+        style, f"{n}."
+    )
 
 
 @dataclass
@@ -125,6 +146,8 @@ class Letter:
             return [*self.title_rows(self.text(block.text)), Row(PITCH)]
         if kind == "salutation":
             return self._lines(self.text(block.text), self.body, justify=False)
+        if kind == "paragraph" and block.items:
+            return self.item_paragraphs(block)
         if kind == "paragraph":
             return self._lines(self.text(block.text), self.body, first_indent=2 * CELL)
         if kind == "heading1":
@@ -138,7 +161,10 @@ class Letter:
         if kind == "signature":
             return self.signature_rows(block)
         if kind == "note":
-            return self._lines(self.text(block.text), self.body, 2 * CELL, 2 * CELL, justify=False)
+            rows = self._lines(self.text(block.text), self.body, 2 * CELL, 2 * CELL, justify=False)
+            for row in rows:
+                row.keep_with_prev = 1  # 附注 stays under the date
+            return rows
         if kind == "attendance":
             return self.attendance_rows(block)
         if kind in ("cc", "urgency"):
@@ -167,17 +193,27 @@ class Letter:
             rows += self._lines(text, self.body, first, hang, justify=False)
         return rows
 
+    def item_paragraphs(self, block: Block) -> list[Row]:
+        """One paragraph per item of a list field, numbered by ``label``
+        ("1." → 1. 2. …, "（1）" → （1）（2）…, "一、" → 一、二、…; empty: no number)."""
+        rows: list[Row] = []
+        for n, item in enumerate(self.list_values(block.items), start=1):
+            rows += self._lines(numbering(block.label, n) + item, self.body, first_indent=2 * CELL)
+        return rows
+
     def signature_rows(self, block: Block) -> list[Row]:
         """署名居中于成文日期之上；日期右空四字；上方留出印章位置（印章上距正文一行之内）。"""
         issuer = self.text(block.issuer)
         date = self.text(block.date)
         date_right = pg.RIGHT - 4 * CELL
         centre = date_right - (self.body.width(date) - self.body.char_space) / 2
+        # Each row is glued to everything above it back to two body lines, so a
+        # page break can never fall inside the block or just before it.
         return [
             Row(PITCH, keep_with_prev=2),
-            Row(PITCH),
-            Row(PITCH, self._centered(issuer, self.body, centre)),
-            Row(PITCH, self._right(date, self.body, date_right)),
+            Row(PITCH, keep_with_prev=1),
+            Row(PITCH, self._centered(issuer, self.body, centre), keep_with_prev=1),
+            Row(PITCH, self._right(date, self.body, date_right), keep_with_prev=1),
         ]
 
     def attendance_rows(self, block: Block) -> list[Row]:
@@ -255,10 +291,24 @@ class Letter:
         number_top = top - banner.size - PITCH * 2
         rule_y = number_top - PITCH + (PITCH - pg.SIZE_3) / 2 - 4 * MM
 
+        signer_raw = str(self.template.meta.get("signer", ""))
+        keys = PLACEHOLDER.findall(signer_raw)
+        has_signer = bool(signer_raw) and all(not is_empty(self.values.get(k)) for k in keys)
+        signer = self.text(signer_raw) if has_signer else ""  # 上行文 only when one is named
+
         def draw(canvas: Canvas) -> None:
             x = pg.PAGE_W / 2 - (banner.width(issuer) - banner.char_space) / 2
             draw_text(canvas, x, base, issuer, banner)
-            if number:
+            if number and signer:
+                # 上行文: 发文字号居左空一字，签发人居右空一字 (GB/T 9704 7.2.4, 7.2.5)
+                y = pg.baseline_in_slot(number_top, pg.SIZE_3)
+                draw_text(canvas, pg.LEFT + CELL, y, number, self.body)
+                name_w = self.kai.width(signer) - self.kai.char_space
+                label = "签发人："
+                x = pg.RIGHT - CELL - name_w
+                draw_text(canvas, x - self.body.width(label), y, label, self.body)
+                draw_text(canvas, x, y, signer, self.kai)
+            elif number:
                 self._centered(number, self.body, pg.LEFT + pg.TYPE_W / 2)(canvas, number_top)
             draw_rule(canvas, pg.LEFT, pg.RIGHT, rule_y, 0.5 * MM, pg.RED)
 
@@ -276,32 +326,33 @@ class Letter:
     def bottom_rows(self) -> list[Row]:
         """抄送 (and 印发 for documents) at the foot of the last page's type area."""
         cc = next((b for b in self.template.blocks if b.type == "cc"), None)
-        if cc is None or not shown(cc, self.values):
+        if cc is None:
             return []
-        text = self.text(cc.text)
+        document = self.template.layout in ("document", "minutes")
+        with_cc = shown(cc, self.values)
+        if not with_cc and not (document and cc.label):
+            return []
         small_pitch = pg.SIZE_4 * 1.75
         inset = pg.SIZE_4
-        lines = break_paragraph(
-            text, pg.TYPE_W - 2 * inset, self.small.measure, 0, self.small.width("抄送：")
-        )
         rows: list[Row] = []
-        for ln in lines:
-            rows.append(
-                Row(
-                    small_pitch, self._small_line(ln.text, pg.LEFT + inset + ln.indent, small_pitch)
-                )
+        if with_cc:
+            lines = break_paragraph(
+                self.text(cc.text),
+                pg.TYPE_W - 2 * inset,
+                self.small.measure,
+                0,
+                self.small.width("抄送："),
             )
-        if self.template.layout in ("document", "minutes"):
+            for ln in lines:
+                x = pg.LEFT + inset + ln.indent
+                rows.append(Row(small_pitch, self._small_line(ln.text, x, small_pitch)))
+        if document:
             printer = self.text(cc.label) if cc.label else ""
             printed = self.text(cc.date) if cc.date else ""
-            rows.append(Row(small_pitch, self._print_line(printer, printed, small_pitch)))
-            rows = [
-                self._rule_row(0.35 * MM),
-                *rows[:-1],
-                self._rule_row(0.25 * MM),
-                rows[-1],
-                self._rule_row(0.35 * MM),
-            ]
+            line = Row(small_pitch, self._print_line(printer, printed, small_pitch))
+            thick, thin = self._rule_row(0.35 * MM), self._rule_row(0.25 * MM)
+            middle = [*rows, thin] if rows else []
+            rows = [thick, *middle, line, self._rule_row(0.35 * MM)]
         return rows
 
     def _small_line(self, text: str, x: float, pitch: float) -> DrawFn:
@@ -330,6 +381,11 @@ class Letter:
     # --- pages ----------------------------------------------------------------------
 
     def paginate(self, rows: list[Row], first_top: float) -> list[list[Row]]:
+        """Fill pages; a row that does not fit takes its glued predecessors along.
+
+        ``keep_with_prev = k`` glues a row to the ``k`` rows before it; glue is
+        followed transitively (the signature block chains back to two body lines).
+        """
         pages: list[list[Row]] = [[]]
         room = first_top - pg.TYPE_BOTTOM
         for row in rows:
@@ -337,10 +393,16 @@ class Letter:
                 pages[-1].append(row)
                 room -= row.height
                 continue
-            carried: list[Row] = []
-            if row.keep_with_prev and len(pages[-1]) > row.keep_with_prev:
-                carried = pages[-1][-row.keep_with_prev :]
-                del pages[-1][-row.keep_with_prev :]
+            current = pages[-1]
+            start = len(current)  # index in ``current`` of the first row to carry
+            need = row.keep_with_prev
+            while need > 0 and start > 0:
+                start -= 1
+                need = max(need - 1, current[start].keep_with_prev)
+            if start == 0:  # the whole page is one glued run: break it rather than loop
+                start = len(current)
+            carried = current[start:]
+            del current[start:]
             pages.append([*carried, row])
             room = pg.TYPE_H - sum(r.height for r in pages[-1])
         return pages

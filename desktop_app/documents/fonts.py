@@ -211,3 +211,16 @@ def resolve(prefer_system: bool | None = None) -> FontSet:
     result = FontSet(fonts, notes)
     _CACHE[prefer_system] = result
     return result
+
+
+def missing_characters(font: FontChoice, text: str) -> list[str]:
+    """Characters of ``text`` the font has no glyph for (they would print as boxes)."""
+    face = pdfmetrics.getFont(font.name).face  # type: ignore[attr-defined]
+    cmap = face.charToGlyph
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ch.isspace() or ord(ch) < 0x20:
+            continue
+        if ord(ch) not in cmap:
+            seen[ch] = None
+    return list(seen)

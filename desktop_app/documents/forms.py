@@ -108,6 +108,21 @@ class Form:
         joined = "".join(str(self.values.get(k) or "") for k in keys)
         return joined or None
 
+    @staticmethod
+    def _row_height(
+        cells: list[Any], widths: list[float], specs: tuple[dict[str, Any], ...], minimum: float
+    ) -> float:
+        """A row's ``height`` is a minimum: longer text makes the row taller, never overlaps."""
+        need = 0.0
+        col = 0
+        for cell, spec in zip([c for c in cells if c != ""], specs, strict=False):
+            span = int(spec.get("span", 1))
+            width = sum(widths[col : col + span]) - 10  # the cell's padding
+            if isinstance(cell, Paragraph):
+                need = max(need, cell.wrap(width, 10_000)[1] + 12)
+            col += span
+        return max(minimum, need)
+
     def table(self) -> Table:
         spec = self.template.table
         assert spec is not None
@@ -138,8 +153,8 @@ class Form:
                     )
                 col += span
             data.append(cells)
-            height = max(float(c.get("height", 0)) for c in row)
-            heights.append(height * MM if height else None)
+            minimum = max(float(c.get("height", 0)) for c in row) * MM
+            heights.append(self._row_height(cells, widths, row, minimum) if minimum else None)
         repeat = 0
         if spec.items:
             repeat = len(data) + 1

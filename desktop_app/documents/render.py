@@ -34,4 +34,22 @@ def render(
         pdf, pages = Form(template, values, number, fonts).render(title, author)
     else:
         pdf, pages = Letter(template, values, number, fonts).render(title, author)
-    return Rendered(pdf, pages, fonts.substitutions)
+    notes = list(fonts.substitutions)
+    missing = font_lookup.missing_characters(fonts["fangsong"], "".join(_texts(values)))
+    if missing:
+        notes.append(
+            f"以下字符当前字体中没有，打印出来会是方框：{'、'.join(missing)}。"
+            "请打印后手写补正，或安装收字更全的字体后重新生成。"
+        )
+    return Rendered(pdf, pages, notes)
+
+
+def _texts(values: Mapping[str, Value]) -> list[str]:
+    out: list[str] = []
+    for value in values.values():
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                out += list(item.values()) if isinstance(item, dict) else [str(item)]
+    return out

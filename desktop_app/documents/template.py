@@ -110,7 +110,7 @@ class Template:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def placeholders(self) -> set[str]:
-        texts: list[str] = [self.issuer]
+        texts: list[str] = [self.issuer, str(self.meta.get("signer", ""))]
         for b in (*self.blocks, *self.footer):
             texts += [b.text, b.label, b.issuer, b.date]
         if self.table is not None:

@@ -137,10 +137,25 @@ def preview(
         number = (
             format_number(number_pattern(session, code), on.year, None) if tpl.numbered else None
         )
+    if built.personal:
+        _audit_personal_view(ctx, tpl.name, built.record_type, record_id, "预览")
     try:
         return render(tpl, _merge(built.values, overrides), number, author=built.issuer)
     except TemplateError as exc:
         raise InvalidInput({"template": str(exc)}) from exc
+
+
+def _audit_personal_view(
+    ctx: ServiceContext, name: str, record_type: RecordType, record_id: int, how: str
+) -> None:
+    """举报人信息保密: every view of a complainant's identity is recorded."""
+    with ctx.uow() as uow:
+        uow.audit(
+            AuditAction.VIEW_PERSONAL,
+            record_type,
+            record_id,
+            f"{how}{name}（含投诉举报人个人信息）",
+        )
 
 
 def issue(
@@ -196,6 +211,13 @@ def issue(
             written = _write_atomic(folder / name, rendered.pdf)
             doc.file_name = f"{on.year}/{name}"
             doc.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
+            if built.personal:
+                uow.audit(
+                    AuditAction.VIEW_PERSONAL,
+                    built.record_type,
+                    record_id,
+                    f"出具{tpl.name}（含投诉举报人个人信息）",
+                )
             uow.audit(
                 AuditAction.ISSUE,
                 RecordType.DOCUMENT,

@@ -34,6 +34,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("township_name", "乡镇简称", "赵八镇", max_len=20),
     SettingSpec("township_org_id", "本乡镇（单位）", None, int),
     SettingSpec("team_org_id", "综合行政执法队（单位）", None, int),
+    SettingSpec("head_name", "主要负责人（上报文书的签发人）", "", max_len=20),
     SettingSpec("address", "通信地址", "河北省石家庄市深泽县赵八镇人民政府", max_len=200),
     SettingSpec("postal_code", "邮政编码", "052560", max_len=10),
     SettingSpec("phone", "联系电话", "", max_len=40),

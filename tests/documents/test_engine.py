@@ -283,3 +283,37 @@ def test_fonts_fall_back_to_the_bundled_ones_and_say_so(monkeypatch: pytest.Monk
     found = fonts.resolve(prefer_system=True)
     assert all(c.bundled for c in found.fonts.values())
     assert any("仿宋" in note for note in found.substitutions)
+
+
+NOTE_LETTER = LETTER.replace(
+    '[[blocks]]\ntype = "cc"',
+    '[[blocks]]\ntype = "note"\ntext = "（联系人：张建国，联系电话：0311-83521002）"\n\n'
+    '[[blocks]]\ntype = "cc"',
+)
+
+
+@pytest.mark.parametrize("filler", range(20))
+def test_signature_date_and_note_never_part_from_the_body(
+    bundled: fonts.FontSet, filler: int
+) -> None:
+    """Whatever the body's length, the page break never falls inside the signature
+    block, between it and the last two body lines, or between the date and 附注."""
+    body = "执法人员依法进行检查。" * (20 + filler * 3)
+    pdf = render(parse(NOTE_LETTER), values(body, items=[]), "x", fonts=bundled).pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        texts = [re.sub(r"\s", "", p.extract_text()) for p in doc.pages]
+    page = next(i for i, t in enumerate(texts) if "2026年11月29日" in t)
+    text = texts[page]
+    assert "深泽县赵八镇人民政府" in text  # 署名 with the date
+    assert "（联系人：" in text  # 附注 with the date
+    before = text.rsplit("深泽县赵八镇人民政府", 1)[0]  # the 署名, not the banner
+    assert "检查" in before  # body text precedes it on its page (no "此页无正文")
+
+
+def test_characters_the_font_lacks_are_reported(bundled: fonts.FontSet) -> None:
+    """𠀀 (CJK Extension B) is in no bundled font: the clerk is told, not surprised."""
+    shown = render(parse(LETTER), values("当事人张𠀀华、刘䶮在场。"), "x", fonts=bundled)
+    assert any("𠀀" in note and "方框" in note for note in shown.font_notes)
+    assert not any("䶮" in note for note in shown.font_notes)  # Extension A is covered
+    clean = render(parse(LETTER), values("当事人在场。"), "x", fonts=bundled)
+    assert not any("方框" in n for n in clean.font_notes)

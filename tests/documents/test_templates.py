@@ -376,10 +376,15 @@ def test_minutes_number_the_decisions_with_owner_and_due_date(
     demo: ServiceContext, picked: dict[str, int]
 ) -> None:
     built = build(demo, "meeting_minutes", picked["meeting_minutes"])
-    first_decision = str(built.values["decision_1"])
+    decisions = built.values["decisions"]
+    assert isinstance(decisions, list) and len(decisions) >= 2
+    first_decision = str(decisions[0])
     assert first_decision.startswith("1.") and "责任单位：" in first_decision
     assert "完成时限：" in first_decision and first_decision.endswith("。")
-    assert built.values["decision_2"]
+    text = pdf_text(
+        letters.preview(demo, "meeting_minutes", picked["meeting_minutes"], on=TODAY).pdf
+    )
+    assert all(squeeze(str(d))[:12] in text for d in decisions)  # one paragraph each
 
 
 def test_seized_items_list_shows_registered_items_or_blank_rows(
@@ -670,3 +675,33 @@ def test_rare_characters_in_a_party_name_survive(
             r = uow.session.get(Referral, rid)
             assert r is not None
             r.party_name = old
+
+
+def test_every_view_of_the_complainant_in_a_document_is_audited(demo: ServiceContext) -> None:
+    from desktop_app.domain.terms import AuditAction
+    from desktop_app.storage.models import AuditEntry
+
+    with demo.read() as s:
+        cid = first(
+            s,
+            select(Complaint.id)
+            .join(Complainant, Complainant.complaint_id == Complaint.id)
+            .where(Complaint.anonymous.is_(False)),
+        )
+
+    def views() -> int:
+        with demo.read() as s:
+            return len(
+                s.execute(
+                    select(AuditEntry.id).where(
+                        AuditEntry.action == AuditAction.VIEW_PERSONAL.value,
+                        AuditEntry.record_id == cid,
+                    )
+                ).all()
+            )
+
+    before = views()
+    letters.preview(demo, "complaint_form", cid, on=TODAY)
+    assert views() == before + 1
+    letters.issue(demo, "complaint_form", cid, on=TODAY)
+    assert views() == before + 2

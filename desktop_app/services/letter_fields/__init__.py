@@ -44,6 +44,7 @@ class LetterValues:
     recipient_id: int | None
     recipient_name: str | None
     issuer: str  # the issuing organisation (PDF author)
+    personal: bool = False  # shows the complainant's identity: every view is audited
 
 
 Builder = Callable[[Session, int, dict[str, Any], date], LetterValues]
@@ -265,26 +266,6 @@ def sentence(text: str | None) -> str:
         return ""
     last = text[-2] if len(text) > 1 and text[-1] in "”’）)" else text[-1]
     return text if last in "。！？!?" else text + "。"
-
-
-def slot_keys(prefix: str, count: int) -> list[str]:
-    return [f"{prefix}_{n}" for n in range(1, count + 1)]
-
-
-def fill_slots(values: dict[str, Value], prefix: str, items: Iterable[str], count: int) -> None:
-    """Numbered paragraphs as fixed slots ``prefix_1 … prefix_count`` (each its own block).
-
-    Unused slots are empty (their blocks are left out); items beyond the
-    last slot are appended to it, so nothing is ever dropped.
-    """
-    found = [i for i in items if i]
-    keys = slot_keys(prefix, count)
-    for key in keys:
-        values[key] = ""
-    for n, item in enumerate(found[: count - 1]):
-        values[keys[n]] = item
-    if len(found) >= count:
-        values[keys[-1]] = "".join(found[count - 1 :])
 
 
 def redact(text: str, secrets: Iterable[str | None], replacement: str = "投诉举报人") -> str:

@@ -22,7 +22,6 @@ from desktop_app.services.letter_fields import (
     cn_date,
     contact,
     day_of,
-    fill_slots,
     get_or_404,
     honorific,
     issued_document,
@@ -34,7 +33,6 @@ from desktop_app.services.letter_fields import (
 )
 from desktop_app.storage.models import AssistanceRequest, EnforcementCase
 
-QUESTION_SLOTS = 6
 REMINDER_WORKING_DAYS = 3  # a reminder asks for the answer within 3 working days
 
 _PURPOSE = {
@@ -148,13 +146,10 @@ def assistance_letter(
         "contact_phone": phone,
         "date": cn_date(on),
     }
-    fill_slots(
-        values,
-        "question",
+    values["questions"] = (
         [f"{n}.{q}{'。' if n == len(questions) else '；'}" for n, q in enumerate(questions, 1)]
         if len(questions) > 1
-        else [f"{q}。" for q in questions] or [f"{a.subject.rstrip('。')}。"],
-        QUESTION_SLOTS,
+        else [f"{q}。" for q in questions] or [f"{a.subject.rstrip('。')}。"]
     )
     return LetterValues(
         values,

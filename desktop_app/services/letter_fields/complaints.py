@@ -178,7 +178,13 @@ def complaint_form(
         "registered_on": cn_date(c.received_at),
     }
     return LetterValues(
-        values, RecordType.COMPLAINT, f"投诉举报登记表（{c.serial}）", None, None, town.name
+        values,
+        RecordType.COMPLAINT,
+        f"投诉举报登记表（{c.serial}）",
+        None,
+        None,
+        town.name,
+        personal=c.complainant is not None,
     )
 
 
@@ -222,6 +228,7 @@ def complainant_notice(
         None,
         p.name,
         town.name,
+        personal=True,
     )
 
 

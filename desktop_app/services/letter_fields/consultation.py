@@ -22,7 +22,6 @@ from desktop_app.services.letter_fields import (
     cn_time,
     contact,
     county_government,
-    fill_slots,
     get_or_404,
     honorific,
     issued_document,
@@ -36,8 +35,6 @@ from desktop_app.services.letter_fields import (
     township,
 )
 from desktop_app.storage.models import Meeting, Organisation, UrgentNotice
-
-DECISION_SLOTS = 10
 
 _TOPIC_PHRASES = {
     MeetingTopic.GENERAL.value: "行政执法过程中遇到的普遍性问题",
@@ -127,7 +124,7 @@ def meeting_minutes(
         "printer": office_name(town),
         "printed": cn_date(on),
     }
-    fill_slots(values, "decision", [f"{t}。" for t in numbered], DECISION_SLOTS)
+    values["decisions"] = [f"{t}。" for t in numbered if t]
     return LetterValues(values, RecordType.MEETING, f"{m.subject}纪要", None, None, town.name)
 
 
@@ -238,6 +235,7 @@ def refusal_report(
     person, phone = contact(session, conf)
     values: dict[str, Value] = {
         "issuer": town.name,
+        "signer": str(conf.get("head_name") or ""),
         "receiver": gov,
         "department": dept.name,
         "place": n.place or "辖区内",
