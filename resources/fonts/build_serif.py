@@ -90,9 +90,16 @@ def main() -> None:
             del font[tag]
     maxp = font["maxp"]
     maxp.tableVersion = 0x00010000
-    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-                 "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
-                 "maxComponentElements"):
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, attr, 0)
     maxp.maxZones = 1
     font["head"].indexToLocFormat = 1
@@ -102,16 +109,21 @@ def main() -> None:
     names = font["name"]
     for record in list(names.names):
         if record.nameID in (1, 16):
-            names.setName(FAMILY, record.nameID, record.platformID, record.platEncID,
-                          record.langID)
+            names.setName(FAMILY, record.nameID, record.platformID, record.platEncID, record.langID)
         elif record.nameID == 4:
             names.setName(FULL_NAME, 4, record.platformID, record.platEncID, record.langID)
         elif record.nameID == 6:
-            names.setName(f"{FAMILY}-Regular", 6, record.platformID, record.platEncID,
-                          record.langID)
+            names.setName(
+                f"{FAMILY}-Regular", 6, record.platformID, record.platEncID, record.langID
+            )
         elif record.nameID == 3:
-            names.setName(f"{FAMILY}-Regular;converted-from-NotoSerifCJKsc", 3,
-                          record.platformID, record.platEncID, record.langID)
+            names.setName(
+                f"{FAMILY}-Regular;converted-from-NotoSerifCJKsc",
+                3,
+                record.platformID,
+                record.platEncID,
+                record.langID,
+            )
     font.save(OUT)
     print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB) in {time.monotonic() - start:.0f} s")
 
