@@ -59,6 +59,7 @@ class Letter:
     values: Mapping[str, Value]
     number: str | None
     fonts: FontSet
+    pitch: float = PITCH  # line height of the flowing text; tightened to save a page
 
     def __post_init__(self) -> None:
         f = self.fonts
@@ -89,7 +90,7 @@ class Letter:
         for line in break_paragraph(text, width, style.measure, first_indent, hang):
             rows.append(
                 Row(
-                    PITCH,
+                    self.pitch,
                     self._line_drawer(
                         line.text,
                         style,
@@ -101,13 +102,14 @@ class Letter:
             )
         return rows
 
-    @staticmethod
-    def _line_drawer(text: str, style: Style, x: float, avail: float, justify: bool) -> DrawFn:
+    def _line_drawer(
+        self, text: str, style: Style, x: float, avail: float, justify: bool
+    ) -> DrawFn:
         def draw(canvas: Canvas, top: float) -> None:
             space = style.char_space
             if justify and len(text) > 1:
                 space += (avail - style.width(text)) / (len(text) - 1)
-            baseline = pg.baseline_in_slot(top, style.size)
+            baseline = pg.baseline_in_slot(top, style.size, self.pitch)
             draw_text(canvas, x, baseline, text, style, space)
 
         return draw
@@ -115,14 +117,14 @@ class Letter:
     def _centered(self, text: str, style: Style, centre: float) -> DrawFn:
         def draw(canvas: Canvas, top: float) -> None:
             x = centre - (style.width(text) - style.char_space) / 2
-            draw_text(canvas, x, pg.baseline_in_slot(top, style.size), text, style)
+            draw_text(canvas, x, pg.baseline_in_slot(top, style.size, self.pitch), text, style)
 
         return draw
 
     def _right(self, text: str, style: Style, right: float) -> DrawFn:
         def draw(canvas: Canvas, top: float) -> None:
             x = right - (style.width(text) - style.char_space)
-            draw_text(canvas, x, pg.baseline_in_slot(top, style.size), text, style)
+            draw_text(canvas, x, pg.baseline_in_slot(top, style.size, self.pitch), text, style)
 
         return draw
 
@@ -135,15 +137,16 @@ class Letter:
         width = min(pg.TYPE_W - 2 * CELL, natural / count + self.title.size * 1.5)
         lines = break_paragraph(text, width, self.title.measure)
         return [
-            Row(PITCH, self._centered(ln.text, self.title, pg.LEFT + pg.TYPE_W / 2)) for ln in lines
+            Row(self.pitch, self._centered(ln.text, self.title, pg.LEFT + pg.TYPE_W / 2))
+            for ln in lines
         ]
 
     def block_rows(self, block: Block) -> list[Row]:
         kind = block.type
         if kind == "blank":
-            return [Row(PITCH)]
+            return [Row(self.pitch)]
         if kind == "title":
-            return [*self.title_rows(self.text(block.text)), Row(PITCH)]
+            return [*self.title_rows(self.text(block.text)), Row(self.pitch)]
         if kind == "salutation":
             return self._lines(self.text(block.text), self.body, justify=False)
         if kind == "paragraph" and block.items:
@@ -183,7 +186,7 @@ class Letter:
         if not items:
             return []
         label = block.label or "附件："
-        rows = [Row(PITCH)]
+        rows = [Row(self.pitch)]
         label_w = self.body.width(label)
         for n, item in enumerate(items, start=1):
             prefix = f"{n}." if len(items) > 1 else ""
@@ -191,6 +194,10 @@ class Letter:
             first = 2 * CELL if n == 1 else 2 * CELL + label_w
             hang = 2 * CELL + label_w + self.body.width(prefix)
             rows += self._lines(text, self.body, first, hang, justify=False)
+        for row in rows:
+            # 附件说明 belongs to the body: glued to the last body line, so the
+            # signature that follows never lands on a page without 正文.
+            row.keep_with_prev = 1
         return rows
 
     def item_paragraphs(self, block: Block) -> list[Row]:
@@ -210,10 +217,10 @@ class Letter:
         # Each row is glued to everything above it back to two body lines, so a
         # page break can never fall inside the block or just before it.
         return [
-            Row(PITCH, keep_with_prev=2),
-            Row(PITCH, keep_with_prev=1),
-            Row(PITCH, self._centered(issuer, self.body, centre), keep_with_prev=1),
-            Row(PITCH, self._right(date, self.body, date_right), keep_with_prev=1),
+            Row(self.pitch, keep_with_prev=2),
+            Row(self.pitch, keep_with_prev=1),
+            Row(self.pitch, self._centered(issuer, self.body, centre), keep_with_prev=1),
+            Row(self.pitch, self._right(date, self.body, date_right), keep_with_prev=1),
         ]
 
     def attendance_rows(self, block: Block) -> list[Row]:
@@ -229,13 +236,12 @@ class Letter:
         head = text_rows[0].draw
 
         def draw(canvas: Canvas, top: float) -> None:
-            draw_text(
-                canvas, pg.LEFT + 2 * CELL, pg.baseline_in_slot(top, pg.SIZE_3), label, self.hei
-            )
+            y = pg.baseline_in_slot(top, pg.SIZE_3, self.pitch)
+            draw_text(canvas, pg.LEFT + 2 * CELL, y, label, self.hei)
             if head:
                 head(canvas, top)
 
-        text_rows[0] = Row(PITCH, draw)
+        text_rows[0] = Row(self.pitch, draw)
         return text_rows
 
     def flow_rows(self) -> list[Row]:
@@ -407,7 +413,12 @@ class Letter:
             room = pg.TYPE_H - sum(r.height for r in pages[-1])
         return pages
 
-    def render(self, title: str, author: str) -> tuple[bytes, int]:
+    # Tighter line heights tried, in order, when a letter spills a little onto a
+    # second page (GB/T 9704 7.3.5.1: 调整行距、字距 rather than a near-empty page).
+    COMPACT_PITCHES = (PITCH * 0.95, PITCH * 0.9)
+    COMPACT_MAX_SPILL = 7  # rows on page 2 that compaction may try to pull back
+
+    def layout(self) -> tuple[DrawFn, float, list[list[Row]], list[Row]]:
         head, first_top = self.head()
         rows = self.flow_rows()
         while rows and rows[-1].draw is None:
@@ -419,6 +430,20 @@ class Letter:
             top = first_top if len(pages) == 1 else pg.TYPE_TOP
             if top - used - sum(r.height for r in bottom) < pg.TYPE_BOTTOM - 0.01:
                 pages.append([])
+        return head, first_top, pages, bottom
+
+    def render(self, title: str, author: str) -> tuple[bytes, int]:
+        head, first_top, pages, bottom = self.layout()
+        if len(pages) == 2 and len(pages[1]) <= self.COMPACT_MAX_SPILL:
+            standard = self.pitch
+            for pitch in self.COMPACT_PITCHES:
+                self.pitch = pitch
+                attempt = self.layout()
+                if len(attempt[2]) == 1:
+                    head, first_top, pages, bottom = attempt
+                    break
+            else:
+                self.pitch = standard
         buf = io.BytesIO()
         canvas = Canvas(
             buf,

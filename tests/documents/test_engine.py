@@ -292,14 +292,15 @@ NOTE_LETTER = LETTER.replace(
 )
 
 
-@pytest.mark.parametrize("filler", range(20))
+@pytest.mark.parametrize("filler", range(24))
 def test_signature_date_and_note_never_part_from_the_body(
     bundled: fonts.FontSet, filler: int
 ) -> None:
     """Whatever the body's length, the page break never falls inside the signature
     block, between it and the last two body lines, or between the date and 附注."""
     body = "执法人员依法进行检查。" * (20 + filler * 3)
-    pdf = render(parse(NOTE_LETTER), values(body, items=[]), "x", fonts=bundled).pdf
+    attachments = ["现场检查记录", "现场照片"] if filler % 2 else []
+    pdf = render(parse(NOTE_LETTER), values(body, items=attachments), "x", fonts=bundled).pdf
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         texts = [re.sub(r"\s", "", p.extract_text()) for p in doc.pages]
     page = next(i for i, t in enumerate(texts) if "2026年11月29日" in t)
@@ -317,3 +318,23 @@ def test_characters_the_font_lacks_are_reported(bundled: fonts.FontSet) -> None:
     assert not any("䶮" in note for note in shown.font_notes)  # Extension A is covered
     clean = render(parse(LETTER), values("当事人在场。"), "x", fonts=bundled)
     assert not any("方框" in n for n in clean.font_notes)
+
+
+def test_a_small_spill_is_pulled_back_by_tightening_the_lines(bundled: fonts.FontSet) -> None:
+    """GB/T 9704: adjust the line spacing rather than start a page for a few lines."""
+    from desktop_app.documents.flow import Letter
+
+    compacted = 0
+    for n in range(10, 40):
+        body = "执法人员依法进行检查并制作笔录。" * n
+        letter = Letter(parse(LETTER), values(body, items=[]), "x", bundled)
+        standard_pages = len(letter.layout()[2])
+        pdf, pages = Letter(parse(LETTER), values(body, items=[]), "x", bundled).render("t", "a")
+        assert pages <= standard_pages
+        if standard_pages == 2 and pages == 1:
+            compacted += 1
+            with pdfplumber.open(io.BytesIO(pdf)) as doc:
+                body_lines = [ln for ln in lines_of(doc.pages[0]) if round(ln[0]["size"]) == 16]
+                gaps = [b[0]["bottom"] - a[0]["bottom"] for a, b in itertools.pairwise(body_lines)]
+                assert min(gaps) >= pg.PITCH * 0.89  # tightened, never cramped
+    assert compacted >= 1
