@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Letters use the bundled fonts in tests, so output does not depend on the machine.
+os.environ.setdefault("TOWNSHIP_ENFORCEMENT_FONTS", "bundled")
 
 from collections.abc import Iterator
 from pathlib import Path

@@ -120,20 +120,11 @@ class _ListTab(QWidget):
             layout.addWidget(hint_label(hint))
         self._update_buttons()
 
-    # --- to be provided by subclasses ------------------------------------------
+    # Subclasses provide rows() -> [(id, items, active)], make_dialog(id | None) and,
+    # when can_delete, delete_record(id); hint() may add a line under the table.
 
     def hint(self) -> str:
         return ""
-
-    def rows(self) -> list[tuple[int, list[QStandardItem], bool]]:
-        """(id, items, active) for each row."""
-        raise NotImplementedError
-
-    def make_dialog(self, record_id: int | None) -> QDialog:
-        raise NotImplementedError
-
-    def delete_record(self, record_id: int) -> None:
-        raise NotImplementedError
 
     def name_of(self, record_id: int) -> str:
         return self.model.item(self.row_of(record_id), 0).text()
