@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from desktop_app.domain import clock
 from desktop_app.domain.terms import (
     AssistanceKind,
     AssistanceStatus,
@@ -71,6 +73,17 @@ class Col:
 
 
 @dataclass(frozen=True)
+class Filter:
+    """An extra filter a list page offers: a term, an organisation on either side, or overdue."""
+
+    key: str
+    label: str
+    kind: str  # term | org | overdue
+    exprs: tuple[Any, ...]
+    term: type[Term] | None = None
+
+
+@dataclass(frozen=True)
 class Ledger:
     key: str
     label: str  # the system's Chinese name
@@ -83,6 +96,23 @@ class Ledger:
     joins: tuple[tuple[Any, Any], ...] = field(default=())
     newest_first: bool = True  # default order of ``date_col``
     search_hint: str = "搜索：编号、事项、当事人、地点……（多个词用空格分开）"
+    filters: tuple[Filter, ...] = ()
+
+    def filter(self, key: str) -> Filter:
+        for f in self.all_filters:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    @property
+    def all_filters(self) -> tuple[Filter, ...]:
+        """The declared filters, plus "overdue" for every ledger with a clock."""
+        if hasattr(self.model, "deadline_at") and not any(f.key == "overdue" for f in self.filters):
+            return (
+                *self.filters,
+                Filter("overdue", "只看已逾期", "overdue", (self.model.deadline_at,)),
+            )
+        return self.filters
 
     def column(self, key: str) -> Col:
         for c in self.columns:
@@ -132,6 +162,10 @@ def _referrals() -> Ledger:
         status_col="status",
         status_term=ReferralStatus,
         joins=((snd, m.sender_id == snd.id), (rcv, m.receiver_id == rcv.id)),
+        filters=(
+            Filter("direction", "方向", "term", (m.direction,), Direction),
+            Filter("department", "对方单位", "org", (m.sender_id, m.receiver_id)),
+        ),
     )
 
 
@@ -439,6 +473,9 @@ class Query:
     status: str | None = None
     sort_key: str | None = None
     descending: bool | None = None  # None: the ledger's default order
+    filters: tuple[tuple[str, Any], ...] = ()  # (filter key, value)
+    date_from: date | None = None  # on the ledger's date column, inclusive
+    date_to: date | None = None
 
 
 # Lists that are not ledgers (no clock, not on the dashboard) but page the same way.
@@ -460,6 +497,32 @@ def _select(ledger: Ledger, q: Query, columns: Sequence[Any]) -> Select[Any]:
         if ledger.status_term is not None and q.status not in {m.value for m in ledger.status_term}:
             raise InvalidInput({"status": f"无效的筛选条件：{q.status}"})
         where.append(ledger.column(ledger.status_col).expr == q.status)
+    for key, value in q.filters:
+        if value is None or value == "":
+            continue
+        try:
+            f = ledger.filter(key)
+        except KeyError:
+            raise InvalidInput({key: f"无效的筛选条件：{key}"}) from None
+        if f.kind == "term":
+            if f.term is not None and value not in {m.value for m in f.term}:
+                raise InvalidInput({key: f"无效的筛选条件：{value}"})
+            where.append(f.exprs[0] == value)
+        elif f.kind == "org":
+            where.append(or_(*[e == int(value) for e in f.exprs]))
+        elif f.kind == "overdue" and value:
+            where.append(f.exprs[0].is_not(None))
+            where.append(f.exprs[0] < clock.now())
+    when = ledger.column(ledger.date_col).expr
+    is_datetime = getattr(getattr(when, "type", None), "python_type", None) is datetime
+    if q.date_from is not None:
+        where.append(
+            when >= (datetime.combine(q.date_from, time.min) if is_datetime else q.date_from)
+        )
+    if q.date_to is not None:
+        where.append(when <= (datetime.combine(q.date_to, time.max) if is_datetime else q.date_to))
+    if q.date_from and q.date_to and q.date_to < q.date_from:
+        raise InvalidInput({"date_to": "结束日期不能早于开始日期"})
     return stmt.where(*where) if where else stmt
 
 

@@ -255,3 +255,52 @@ def test_display_of_day_based_deadlines_shows_only_the_date() -> None:
     status = ledgers.LEDGERS["referrals"].column("status")
     assert ledgers.display(status, "sent") == "已发送"
     assert ledgers.display(status, "unknown_code") == "unknown_code"
+
+
+def test_ledger_filters_direction_department_overdue_and_dates(ctx: ServiceContext) -> None:
+    from desktop_app.domain import clock
+
+    add_referral(
+        ctx,
+        "移2026-0201",
+        datetime(2026, 11, 2, 9),
+        Urgency.NORMAL,
+        datetime(2026, 11, 5, 23, 59, 59),
+        matter="逾期",
+    )
+    add_referral(
+        ctx,
+        "移2026-0202",
+        datetime(2026, 11, 20, 9),
+        Urgency.NORMAL,
+        datetime(2026, 12, 25, 23, 59, 59),
+        matter="未到期",
+    )
+    dept = organisations_by_name(ctx, "石家庄市生态环境局深泽县分局")
+    other = organisations_by_name(ctx, "深泽县水利局")
+    base = ledgers.Query()
+    assert ledgers.count(ctx, "referrals", base) == 2
+    q = ledgers.Query(filters=(("direction", "incoming"),))
+    assert ledgers.count(ctx, "referrals", q) == 0
+    assert ledgers.count(ctx, "referrals", ledgers.Query(filters=(("department", dept),))) == 2
+    assert ledgers.count(ctx, "referrals", ledgers.Query(filters=(("department", other),))) == 0
+    original = clock.now
+    try:
+        clock.now = lambda: datetime(2026, 11, 29, 9)  # type: ignore[assignment]
+        rows = ledgers.page(ctx, "referrals", ledgers.Query(filters=(("overdue", True),)))
+    finally:
+        clock.now = original  # type: ignore[assignment]
+    assert [r["matter"] for r in rows] == ["逾期"]
+    q = ledgers.Query(date_from=date(2026, 11, 10), date_to=date(2026, 11, 30))
+    assert [r["matter"] for r in ledgers.page(ctx, "referrals", q)] == ["未到期"]
+    with pytest.raises(InvalidInput):
+        ledgers.count(
+            ctx, "referrals", ledgers.Query(date_from=date(2026, 12, 1), date_to=date(2026, 11, 1))
+        )
+    with pytest.raises(InvalidInput):
+        ledgers.count(ctx, "referrals", ledgers.Query(filters=(("direction", "sideways"),)))
+
+
+def organisations_by_name(ctx: ServiceContext, name: str) -> int:
+    with ctx.read() as s:
+        return s.execute(select(Organisation.id).where(Organisation.name == name)).scalar_one()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -14,6 +16,8 @@ from desktop_app.services.context import ServiceContext
 PAGE_SIZE = 200
 Index = QModelIndex | QPersistentModelIndex
 OVERDUE = QColor("#b3261e")
+DUE_SOON = QColor("#c25e00")
+SOON = timedelta(days=3)
 ROOT = QModelIndex()
 
 
@@ -82,16 +86,21 @@ class LedgerTableModel(QAbstractTableModel):
             text = str(value)
             return text if len(text) > 20 else None
         if role == Qt.ItemDataRole.ForegroundRole and col.key == "deadline_at" and value:
-            return QBrush(OVERDUE) if value < self._now else None
+            if value < self._now:
+                return QBrush(OVERDUE)
+            if value <= self._now + SOON:
+                return QBrush(DUE_SOON)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and col.key == "deadline_at" and value:
+            if value < self._now:
+                return "已逾期"
+            return "即将到期" if value <= self._now + SOON else None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.columns[column].key
-        self.query = ledgers.Query(
-            self.query.search,
-            self.query.status,
-            key,
-            order == Qt.SortOrder.DescendingOrder,
+        self.query = replace(
+            self.query, sort_key=key, descending=order == Qt.SortOrder.DescendingOrder
         )
         self.reload()
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services import ledgers, records
+from desktop_app.services import ledgers, organisations, records
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
@@ -62,6 +66,33 @@ class LedgerList(QWidget):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.status)
         bar.addWidget(self.count)
+        filters = QHBoxLayout()
+        self.filter_widgets: dict[str, QComboBox | QCheckBox] = {}
+        for f in self.ledger.all_filters:
+            widget: QComboBox | QCheckBox
+            if f.kind == "overdue":
+                widget = QCheckBox(f.label)
+                widget.toggled.connect(lambda _on: self.apply_filter())
+            else:
+                widget = QComboBox()
+                widget.addItem(f"全部{f.label}", None)
+                if f.kind == "term" and f.term is not None:
+                    for code, label in f.term.choices():
+                        widget.addItem(label, code)
+                else:
+                    for org in organisations.list_all(ctx):
+                        widget.addItem(org.short_name or org.name, org.id)
+                widget.currentIndexChanged.connect(lambda _i: self.apply_filter())
+            self.filter_widgets[f.key] = widget
+            filters.addWidget(widget)
+        self.date_from = self._date_edit()
+        self.date_to = self._date_edit()
+        date_label = ledgers.LISTS[ledger_key].column(self.ledger.date_col).label
+        filters.addWidget(QLabel(f"{date_label}："))
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("至"))
+        filters.addWidget(self.date_to)
+        filters.addStretch(1)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -87,6 +118,7 @@ class LedgerList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(bar)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
 
         self._debounce = QTimer(self)
@@ -96,13 +128,44 @@ class LedgerList(QWidget):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
 
-    def apply_filter(self) -> None:
+    def _date_edit(self) -> QDateEdit:
+        """A date that may be left open: its minimum shows as "不限"."""
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMinimumDate(QDate(2000, 1, 1))
+        edit.setSpecialValueText("不限")
+        edit.setDate(edit.minimumDate())
+        edit.dateChanged.connect(lambda _d: self.apply_filter())
+        return edit
+
+    def _date_value(self, edit: QDateEdit) -> date | None:
+        return None if edit.date() == edit.minimumDate() else edit.date().toPython()
+
+    def current_query(self) -> ledgers.Query:
         q = self.model.query
-        self.model.set_query(
-            ledgers.Query(
-                self.search.text().strip(), self.status.currentData(), q.sort_key, q.descending
-            )
+        values: list[tuple[str, Any]] = []
+        for key, widget in self.filter_widgets.items():
+            if isinstance(widget, QCheckBox):
+                values.append((key, widget.isChecked()))
+            else:
+                values.append((key, widget.currentData()))
+        return ledgers.Query(
+            self.search.text().strip(),
+            self.status.currentData(),
+            q.sort_key,
+            q.descending,
+            tuple(values),
+            self._date_value(self.date_from),
+            self._date_value(self.date_to),
         )
+
+    def apply_filter(self) -> None:
+        try:
+            self.model.set_query(self.current_query())
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+            return
         self._update_count()
 
     def refresh(self) -> None:
