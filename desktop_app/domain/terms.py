@@ -101,6 +101,7 @@ class ReferralStatus(Term):
     RESULT = "result", "已反馈结果"
     RETURNED = "returned", "已退回"
     WITHDRAWN = "withdrawn", "已撤回"
+    ARCHIVED = "archived", "划转前案件（登记备查）"
 
 
 class Urgency(Term):

@@ -45,6 +45,7 @@ SPECS: tuple[SettingSpec, ...] = (
 NUMBER_PATTERNS: dict[str, tuple[str, str]] = {
     "referral_letter": ("涉嫌违法案件移送函", "赵八镇执移〔{年}〕{号}号"),
     "feedback_letter": ("处理结果反馈函", "赵八镇执反〔{年}〕{号}号"),
+    "referral_feedback": ("案件处理结果反馈函", "赵八镇执反〔{年}〕{号}号"),
     "complainant_notice": ("处理结果告知书", "赵八镇执告〔{年}〕{号}号"),
     "assistance_letter": ("执法协助函", "赵八镇执协〔{年}〕{号}号"),
     "reminder_letter": ("催办函", "赵八镇执催〔{年}〕{号}号"),

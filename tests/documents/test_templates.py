@@ -51,6 +51,7 @@ TODAY = date(2026, 11, 29)
 TODAY_CN = "2026年11月29日"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 CODES = (
+    "referral_feedback",
     "referral_letter",
     "referral_materials",
     "service_receipt",
@@ -94,6 +95,19 @@ def outgoing_referral(s: Session) -> int:
         .join(Material, (Material.record_type == "referral") & (Material.record_id == Referral.id))
         .where(Referral.direction == Direction.OUTGOING.value)
         .order_by(Referral.id),
+    )
+
+
+def answered_incoming(s: Session) -> int:
+    """An incoming transfer the township filed as a case and answered."""
+    return first(
+        s,
+        select(Referral.id).where(
+            Referral.direction == "incoming",
+            Referral.status == "result",
+            Referral.pre_transfer.is_(False),
+            Referral.case_id.is_not(None),
+        ),
     )
 
 
@@ -187,6 +201,7 @@ def transferred_crime(s: Session) -> int:
 
 
 PICK: dict[str, Callable[[Session], int]] = {
+    "referral_feedback": answered_incoming,
     "referral_letter": outgoing_referral,
     "referral_materials": outgoing_referral,
     "service_receipt": outgoing_referral,
@@ -257,6 +272,12 @@ def test_provider_fills_every_declared_field(
 def expected(ctx: ServiceContext, code: str, record_id: int) -> list[str]:
     """Key values the PDF must show."""
     with ctx.read() as s:
+        if code == "referral_feedback":
+            r = s.get(Referral, record_id)
+            assert r is not None
+            sender = s.get(Organisation, r.sender_id)
+            assert sender is not None
+            return [sender.name, r.serial, "立案调查", TODAY_CN]
         if code in ("referral_letter", "referral_materials", "service_receipt"):
             r = s.get(Referral, record_id)
             assert r is not None

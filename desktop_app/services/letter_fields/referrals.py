@@ -1,8 +1,9 @@
-"""案件移送 (seed 三（一）): 涉嫌违法案件移送函, 移送材料清单, 送达回证.
+"""案件移送 (seed 三（一）): 涉嫌违法案件移送函, 移送材料清单, 送达回证, 案件处理结果反馈函.
 
-All three belong to a referral the township sends (移出). For a referral a
-county department sent to the township, the department issues them; the
-township signs the department's receipt instead.
+The first three belong to a referral the township sends (移出). For a
+referral a county department sent to the township, the department issues
+them; the township signs the department's receipt instead, and answers with
+the 案件处理结果反馈函 once it has a result.
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ from desktop_app.services.letter_fields import (
     provider,
     redact,
     refuse,
+    sentence,
     staff_name,
     township,
 )
-from desktop_app.storage.models import Complaint, Referral
+from desktop_app.storage.models import Complaint, EnforcementCase, Referral
 
 # Seed 三（一）3: 移送函、案源材料（现场检查记录、投诉举报材料等）、证据材料.
 _GROUPS = {
@@ -231,5 +233,71 @@ def service_receipt(
         "送达回证" + (f"（{number}）" if number else ""),
         r.receiver_id,
         receiver.name if receiver else None,
+        town.name,
+    )
+
+
+@provider("referral_feedback", RecordType.REFERRAL)
+def referral_feedback(
+    session: Session, record_id: int, conf: dict[str, Any], on: date
+) -> LetterValues:
+    """案件处理结果反馈函: the township tells the sending department what it did
+    with a transfer it received (filed and decided, or returned with reasons)."""
+    r: Referral = get_or_404(session, Referral, record_id, "案件移送")
+    if r.direction != Direction.INCOMING:
+        raise refuse(
+            f"案件移送 {r.serial} 是本镇移出的案件，处理结果由接收部门反馈本镇，"
+            "本镇不出具案件处理结果反馈函。"
+        )
+    if r.status not in (ReferralStatus.RESULT, ReferralStatus.RETURNED):
+        now_label = label(ReferralStatus, r.status)
+        raise refuse(
+            f"案件移送 {r.serial} 还没有登记处理结果（当前状态：{now_label}）。"
+            "请先登记处理结果（或退回），再出具案件处理结果反馈函。"
+        )
+    town = township(session, conf)
+    dept = org(session, r.sender_id)
+    dept_name = dept.name if dept else ""
+    you = honorific(dept_name)
+    secrets = _secrets(session, r)
+    case_name = f"{r.party_name}涉嫌{r.matter}案" if r.party_name else f"涉嫌{r.matter}案"
+    case = session.get(EnforcementCase, r.case_id) if r.case_id else None
+    rule = "《深泽县赵八镇综合行政执法协调联动机制》案件移送制度"
+    if r.status == ReferralStatus.RETURNED:
+        handling = (
+            f"经审查，我镇认为该案件不宜由我镇办理，已于{cn_date(r.returned_at)}"
+            f"将该案件退回{you}。理由如下："
+        )
+        result = r.return_reason or ""
+    elif case is not None:
+        number = f"（案号：{case.case_number}）" if case.case_number else ""
+        handling = (
+            f"我镇按照{rule}的规定，于{cn_date(case.filed_on)}依法立案调查{number}。"
+            "现将处理结果反馈如下："
+        )
+        result = r.result_summary or ""
+    else:
+        handling = f"我镇按照{rule}的规定对该案件进行了审查核实。现将处理结果反馈如下："
+        result = r.result_summary or ""
+    person, phone = contact(session, conf)
+    values: dict[str, Value] = {
+        "issuer": town.name,
+        "receiver": dept_name,
+        "you": you,
+        "case_name": redact(case_name, secrets),
+        "received_date": cn_date(r.signed_at or r.created_at),
+        "serial": r.serial,
+        "handling": handling,
+        "result": redact(sentence(result), secrets),
+        "contact": person,
+        "contact_phone": phone,
+        "date": cn_date(on),
+    }
+    return LetterValues(
+        values,
+        RecordType.REFERRAL,
+        f"关于反馈{values['case_name']}处理结果的函",
+        r.sender_id,
+        dept_name,
         town.name,
     )
