@@ -46,6 +46,12 @@ def _dashboard(ctx: ServiceContext) -> Page:
     return DashboardPage(ctx)
 
 
+def _referrals(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.referrals_page import ReferralsPage
+
+    return ReferralsPage(ctx)
+
+
 def _catalogue(ctx: ServiceContext) -> Page:
     from desktop_app.ui.pages.catalogue_page import CataloguePage
 
@@ -72,18 +78,7 @@ def _settings(ctx: ServiceContext) -> Page:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("dashboard", "工作台", _dashboard),
-    NavEntry(
-        "referrals",
-        "案件移送",
-        _ledger_page(
-            "案件移送",
-            ("referrals",),
-            "发现违法行为属于对方管辖的，3个工作日内移送；情况紧急的24小时内移送；"
-            "违法行为正在进行的，立即劝阻并及时告知有管辖权的部门。",
-        ),
-        ("referrals",),
-        section="七项工作制度",
-    ),
+    NavEntry("referrals", "案件移送", _referrals, ("referrals",), section="七项工作制度"),
     NavEntry(
         "complaints",
         "投诉举报",

@@ -13,11 +13,11 @@ from desktop_app.domain.terms import Direction, DueBucket, ReferralStatus, Urgen
 from desktop_app.services import settings
 from desktop_app.services.context import ServiceContext
 from desktop_app.storage.models import Organisation, Referral
-from desktop_app.ui.dialogs import record_dialog
 from desktop_app.ui.dialogs.operator_dialog import OperatorDialog
+from desktop_app.ui.dialogs.referral_dialog import ReferralDialog
 from desktop_app.ui.main_window import NAVIGATION, MainWindow
 from desktop_app.ui.pages.dashboard_page import DashboardPage
-from desktop_app.ui.pages.ledger_page import LedgerPage
+from desktop_app.ui.pages.referrals_page import ReferralsPage
 
 
 @pytest.fixture
@@ -100,15 +100,13 @@ def test_dashboard_lists_overdue_items_and_opens_the_record(
     assert len(page.visible_items()) == len(page.items)
 
     shown: list[str] = []
-    monkeypatch.setattr(
-        record_dialog.RecordDialog, "exec", lambda self: shown.append(self.windowTitle()) or 0
-    )
+    monkeypatch.setattr(ReferralDialog, "exec", lambda self: shown.append(self.windowTitle()) or 0)
     row = titles.index("逾期的采砂案件")
     page._open(row)
-    assert shown == ["案件移送 移2026-0009"]
-    ledger_page = window.stack.currentWidget()
-    assert isinstance(ledger_page, LedgerPage)
-    lst = ledger_page.lists["referrals"]
+    assert shown and shown[0].startswith("案件移送 移2026-0009")
+    referrals_page = window.stack.currentWidget()
+    assert isinstance(referrals_page, ReferralsPage)
+    lst = referrals_page.list
     assert lst.model.record_id(lst.table.currentIndex().row()) == rid
 
 
@@ -120,8 +118,8 @@ def test_ledger_search_filters_in_sql_and_keeps_rare_characters(
     for n in range(1, 251):
         add_referral(ctx, f"移2026-{n:04d}", None, "擅自采砂" if n % 2 else "露天烧烤")
     page = window.show_page("referrals")
-    assert isinstance(page, LedgerPage)
-    lst = page.lists["referrals"]
+    assert isinstance(page, ReferralsPage)
+    lst = page.list
     assert lst.model.total == 250
     assert lst.model.rowCount() == 200  # first page only
     assert lst.model.canFetchMore()
