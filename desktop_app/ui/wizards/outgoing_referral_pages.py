@@ -126,6 +126,7 @@ class FoundPage(_Page):
         rows.add("found_how", "发现途径", self.found_how, required=True)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
+        layout.addStretch(1)
 
     def validatePage(self) -> bool:
         ok = super().validatePage()
@@ -158,7 +159,12 @@ class JurisdictionPage(_Page):
         self.hits_table.setHorizontalHeaderLabels(["行政处罚事项", "有管辖权的单位", "说明"])
         self.hits_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.hits_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.hits_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.hits_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.hits_table.setColumnWidth(1, 210)
+        self.hits_table.setColumnWidth(2, 300)
         self.hits_table.verticalHeader().setVisible(False)
         self.hits_table.itemSelectionChanged.connect(self.pick_hit)
         self.hits: list[Any] = []
