@@ -23,6 +23,7 @@ class StaffInput:
     certificate_number: str | None = None
     phone: str | None = None
     active: bool = True
+    sees_complainants: bool = False  # 举报人信息保密: may see complainants' identities
     sort_order: int = 0
     note: str | None = None
 
@@ -43,6 +44,7 @@ def _validate(data: StaffInput) -> dict[str, object]:
         "certificate_number": cert,
         "phone": c.phone("phone", data.phone, "联系电话"),
         "active": bool(data.active),
+        "sees_complainants": bool(data.sees_complainants),
         "sort_order": int(data.sort_order or 0),
         "note": c.text("note", data.note, "备注", 2000),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop_app.domain.clock import now
@@ -61,6 +61,10 @@ class Staff(Timestamped, Versioned, Base):
     certificate_number: Mapped[str | None] = mapped_column(String(40))
     phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 举报人信息保密: may see complainants' identities (besides whoever took the complaint)
+    sees_complainants: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text)
 

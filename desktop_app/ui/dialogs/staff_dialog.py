@@ -53,6 +53,7 @@ class StaffDialog(QDialog):
         self.phone = QLineEdit()
         self.active = QCheckBox("在职（停用后不再出现在经办人选择列表中）")
         self.active.setChecked(True)
+        self.sees_complainants = QCheckBox("可以查看投诉举报人信息（姓名、电话、身份证号码、住址）")
         self.sort_order = QSpinBox()
         self.sort_order.setRange(0, 99999)
         self.sort_order.setToolTip("数字小的排在前面")
@@ -73,6 +74,12 @@ class StaffDialog(QDialog):
         )
         self.rows.add("phone", "联系电话", self.phone)
         self.rows.add("active", "状态", self.active)
+        self.rows.add(
+            "sees_complainants",
+            "举报人信息",
+            self.sees_complainants,
+            hint="举报人信息保密：只有受理该件的首问责任人和勾选此项的人员能看到，每次查看都留痕。",
+        )
         self.rows.add("sort_order", "排列顺序", self.sort_order)
         self.rows.add("note", "备注", self.note)
 
@@ -115,6 +122,7 @@ class StaffDialog(QDialog):
         self.certificate_number.setText(person.certificate_number or "")
         self.phone.setText(person.phone or "")
         self.active.setChecked(bool(person.active))
+        self.sees_complainants.setChecked(bool(person.sees_complainants))
         self.sort_order.setValue(person.sort_order or 0)
         self.note.setPlainText(person.note or "")
         self._role_changed()
@@ -132,6 +140,7 @@ class StaffDialog(QDialog):
             certificate_number=self.certificate_number.text(),
             phone=self.phone.text(),
             active=self.active.isChecked(),
+            sees_complainants=self.sees_complainants.isChecked(),
             sort_order=self.sort_order.value(),
             note=self.note.toPlainText(),
         )
