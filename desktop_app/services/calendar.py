@@ -19,6 +19,7 @@ from desktop_app.domain.clock import now, today
 from desktop_app.domain.terms import (
     AssistanceStatus,
     AuditAction,
+    ComplaintStatus,
     RecordType,
     ReferralStatus,
     Urgency,
@@ -29,6 +30,7 @@ from desktop_app.storage.models import (
     AssistanceRequest,
     CalendarOverride,
     CalendarYear,
+    Complaint,
     Referral,
 )
 
@@ -193,5 +195,26 @@ def recompute_open_deadlines(session: Session, cal: WorkCalendar | None = None) 
         if due != a.deadline_at:
             a.deadline_at = due
             moved += 1
+    moved += _recompute_complaints(session, cal)
     session.flush()
+    return moved
+
+
+def _recompute_complaints(session: Session, cal: WorkCalendar) -> int:
+    """Open complaints: 核实期限 / 答复期限 / 移送期限 counted over the new calendar
+    (every open one: which clock runs depends on what is still to be done)."""
+    from desktop_app.services import settings as settings_service
+    from desktop_app.services.complaint_common import clock_of
+
+    conf = settings_service.read_all(session)
+    moved = 0
+    complaints = session.execute(
+        select(Complaint).where(Complaint.status != ComplaintStatus.CLOSED.value)
+    ).scalars()
+    for c in complaints:
+        due, what = clock_of(session, c, cal, conf)
+        if due != c.deadline_at:
+            moved += 1
+        if (due, what) != (c.deadline_at, c.deadline_what):
+            c.deadline_at, c.deadline_what = due, what
     return moved

@@ -195,6 +195,10 @@ def _complaints() -> Ledger:
         status_col="status",
         status_term=ComplaintStatus,
         joins=((fc, m.first_contact_id == fc.id), (inf, m.informing_org_id == inf.id)),
+        filters=(
+            Filter("channel", "渠道", "term", (m.channel,), ComplaintChannel),
+            Filter("outcome", "核实结果", "term", (m.outcome,), ComplaintOutcome),
+        ),
     )
 
 

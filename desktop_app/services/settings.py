@@ -40,6 +40,14 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("phone", "联系电话", "", max_len=40),
     SettingSpec("due_soon_days", "工作台“即将到期”提前天数", 3, int, group="工作台"),
     SettingSpec("meeting_cadence_months", "定期协商会议周期（月）", 3, int, group="联合执法协商"),
+    SettingSpec("complaint_verify_days", "投诉举报核实期限（工作日）", 7, int, group="投诉举报"),
+    SettingSpec(
+        "complaint_reply_days",
+        "投诉举报答复期限（工作日，自受理之日起）",
+        15,
+        int,
+        group="投诉举报",
+    ),
 )
 # 发文字号 per document type: {年} is the year, {号} the serial (no 第, no leading zeros).
 NUMBER_PATTERNS: dict[str, tuple[str, str]] = {
@@ -61,6 +69,9 @@ SPECS += tuple(
 )
 SPEC_BY_KEY = {s.key: s for s in SPECS}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+CLOCK_KEYS = frozenset({"complaint_verify_days", "complaint_reply_days"})
 
 
 def check_number_pattern(label: str, pattern: str) -> None:
@@ -145,4 +156,9 @@ def save(ctx: ServiceContext, values: dict[str, Any]) -> dict[str, Any]:
                 after=changed,
             )
         uow.flush()
+        if changed.keys() & CLOCK_KEYS:
+            # running clocks follow the new day counts in the same transaction
+            from desktop_app.services.calendar import recompute_open_deadlines
+
+            recompute_open_deadlines(uow.session)
         return read_all(uow.session)

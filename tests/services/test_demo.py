@@ -214,6 +214,7 @@ def test_deadlines_only_on_running_clocks(demo: ServiceContext) -> None:
         "assistance_requests": ("sent",),
         "criminal_transfers": ("reported", "approved", "transferred", "filed", "not_filed"),
         "urgent_notices": ("notified", "refused"),
+        "complaints": ("registered", "handling"),  # 核实 / 答复 / 移送期限
     }
     for table in LEDGERS:
         if table == "info_shares":
@@ -235,6 +236,8 @@ def test_deadlines_only_on_running_clocks(demo: ServiceContext) -> None:
     )
     assert scalar(demo, sql) == 0
     sql = "SELECT count(*) FROM assistance_requests WHERE status = 'sent' AND deadline_at IS NULL"
+    assert scalar(demo, sql) == 0
+    sql = "SELECT count(*) FROM complaints WHERE status = 'registered' AND deadline_at IS NULL"
     assert scalar(demo, sql) == 0
 
 

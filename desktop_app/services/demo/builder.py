@@ -19,7 +19,7 @@ from desktop_app.domain.terms import AuditAction, RecordType
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.demo.assistance import gen_assistance
 from desktop_app.services.demo.cases import gen_cases
-from desktop_app.services.demo.complaints import gen_complaints
+from desktop_app.services.demo.complaints import gen_complaints, start_complaint_clocks
 from desktop_app.services.demo.consultation import gen_joint_actions, gen_meetings, gen_urgent
 from desktop_app.services.demo.core import INSERT_ORDER, LEDGER_MODELS, Demo, Row
 from desktop_app.services.demo.criminal import gen_criminal
@@ -119,6 +119,7 @@ def generate_demo(
         demo = Demo(uow.session, random.Random(seed), day, records, report)
         load_reference(demo)
         counts = run(demo)
+        start_complaint_clocks(demo)
         ledgers = {n: counts.get(n, 0) for n in LEDGER_MODELS}
         total = sum(ledgers.values())
         detail = "、".join(f"{RECORD_TYPES[n].label}{c}" for n, c in ledgers.items() if c)

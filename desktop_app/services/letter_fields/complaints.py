@@ -226,7 +226,7 @@ def complainant_notice(
         RecordType.COMPLAINT,
         f"投诉举报处理结果告知书（{c.serial}）",
         None,
-        p.name,
+        "投诉举报人（信息保密）",  # the register is read by everyone: never the name
         town.name,
         personal=True,
     )

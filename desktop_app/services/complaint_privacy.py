@@ -1,0 +1,251 @@
+"""投诉举报: the complainant's confidentiality (举报人信息保密), the history and
+the actions that apply.
+
+The identity lives in its own table and is read only here: masked for
+everyone (王*, 138****0000, 1101**********123X), in full only for the
+staff member who took the complaint (首问责任人) and staff flagged
+``sees_complainants`` — and every full view, or refused attempt, is written
+to the audit trail naming the complaint and the purpose, never the person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, and_, or_, select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.terms import (
+    AuditAction,
+    CaseStatus,
+    ComplaintOutcome,
+    ComplaintStatus,
+    RecordType,
+)
+from desktop_app.domain.validators import mask_id_number, mask_name, mask_phone
+from desktop_app.services import records
+from desktop_app.services.complaint_common import RECORD, Secrets, load, scrub
+from desktop_app.services.complaint_flow import outcome_locked
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.errors import RuleViolation
+from desktop_app.services.referral_records import HistoryRow
+from desktop_app.storage.models import (
+    AuditEntry,
+    Complaint,
+    Document,
+    EnforcementCase,
+    Staff,
+)
+from desktop_app.storage.types import TermType
+
+S = ComplaintStatus
+O = ComplaintOutcome  # noqa: E741
+
+
+@dataclass(frozen=True)
+class ComplainantView:
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    anonymous: bool
+    masked: bool
+
+
+def mask_address(address: str | None) -> str:
+    """赵八村12号 → 赵八****: the first two characters only."""
+    s = (address or "").strip()
+    if not s:
+        return ""
+    return s[:2] + "****" if len(s) > 2 else "*" * len(s)
+
+
+def _may_see(s: Session, ctx: ServiceContext, c: Complaint) -> bool:
+    if ctx.operator_id is None:
+        return False
+    if c.first_contact_id == ctx.operator_id:
+        return True
+    person = s.get(Staff, ctx.operator_id)
+    return bool(person is not None and person.active and person.sees_complainants)
+
+
+def can_see_complainant(ctx: ServiceContext, complaint_id: int) -> bool:
+    """The operator took the complaint (首问责任人) or may see complainants (staff flag)."""
+    with ctx.read() as s:
+        return _may_see(s, ctx, load(s, complaint_id))
+
+
+def _view(c: Complaint, masked: bool) -> ComplainantView:
+    p = c.complainant
+    if c.anonymous or p is None:
+        return ComplainantView("", "", "", "", anonymous=bool(c.anonymous), masked=False)
+    if not masked:
+        return ComplainantView(
+            p.name or "", p.phone or "", p.id_number or "", p.address or "", False, False
+        )
+    return ComplainantView(
+        mask_name(p.name),
+        mask_phone(p.phone),
+        mask_id_number(p.id_number),
+        mask_address(p.address),
+        anonymous=False,
+        masked=True,
+    )
+
+
+def complainant_masked(ctx: ServiceContext, complaint_id: int) -> ComplainantView:
+    """What every list and detail view shows (nothing to audit)."""
+    with ctx.read() as s:
+        return _view(load(s, complaint_id), masked=True)
+
+
+def reveal_complainant(
+    ctx: ServiceContext, complaint_id: int, purpose: str = ""
+) -> ComplainantView:
+    """The full identity, for the first contact and staff allowed to see it.
+
+    Every call is audited (查看个人信息: who, which complaint, what for); a
+    refused attempt is audited too, then refused."""
+    with ctx.read() as s:
+        c = load(s, complaint_id)
+        allowed = _may_see(s, ctx, c)
+        serial = c.serial
+        why = scrub((purpose or "").strip()[:200], Secrets.of(c.complainant))
+        view = _view(c, masked=False)
+    what = f"投诉举报 {serial} 的投诉举报人信息"
+    with ctx.uow() as uow:
+        if allowed:
+            summary = f"查看{what}" + (f"（用途：{why}）" if why else "")
+        else:
+            summary = f"查看{what}被拒绝（不是首问责任人，也未获准查看）"
+        uow.audit(AuditAction.VIEW_PERSONAL, RECORD, complaint_id, summary, after={"purpose": why})
+    if not allowed:
+        raise RuleViolation(
+            "无权查看投诉举报人信息：只有首问责任人和“人员”设置中获准查看的人员可以查看"
+            "（举报人信息保密）。"
+        )
+    return view
+
+
+# --- history ---------------------------------------------------------------------------
+
+_EXTRA_LABELS = {
+    "title": "材料名称",
+    "kind": "材料类别",
+    "copies": "份数",
+    "original_name": "文件名",
+    "category": "附件类别",
+    "size": "文件大小（字节）",
+    "sha256": "SHA-256校验值",
+    "attachment_id": "附件编号",
+    "purpose": "查看用途",
+}
+
+
+def _typed(key: str, value: Any) -> Any:
+    col = Complaint.__table__.c.get(key)
+    if col is None or value is None or not isinstance(value, str):
+        return value
+    try:
+        if isinstance(col.type, TermType):
+            return col.type.term(value)
+        if isinstance(col.type, DateTime):
+            return datetime.fromisoformat(value)
+        if isinstance(col.type, Date):
+            return date.fromisoformat(value)
+    except ValueError:
+        return value
+    return value
+
+
+def _changes(
+    s: Session, before: dict[str, Any], after: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    out = []
+    for key in [*after, *(k for k in before if k not in after)]:
+        if key in ("id", "serial"):
+            continue
+        old = records.format_value(s, key, _typed(key, before.get(key)))
+        new = records.format_value(s, key, _typed(key, after.get(key)))
+        if old or new:
+            out.append((_EXTRA_LABELS.get(key) or records.label(key), old, new))
+    return out
+
+
+def history(ctx: ServiceContext, complaint_id: int) -> list[HistoryRow]:
+    """The complaint's audit entries (and its letters'), oldest first."""
+    with ctx.read() as s:
+        load(s, complaint_id)
+        docs = select(Document.id).where(
+            Document.record_type == RECORD.value, Document.record_id == complaint_id
+        )
+        entries = s.execute(
+            select(AuditEntry)
+            .where(
+                or_(
+                    and_(
+                        AuditEntry.record_type == RECORD.value,
+                        AuditEntry.record_id == complaint_id,
+                    ),
+                    and_(
+                        AuditEntry.record_type == RecordType.DOCUMENT.value,
+                        AuditEntry.record_id.in_(docs),
+                    ),
+                )
+            )
+            .order_by(AuditEntry.id)
+        ).scalars()
+        return [
+            HistoryRow(
+                e.at,
+                e.operator_name or "",
+                AuditAction.label_of(e.action),
+                e.summary or "",
+                _changes(s, e.before or {}, e.after or {}) if e.record_type == RECORD.value else [],
+            )
+            for e in entries
+        ]
+
+
+# --- actions ---------------------------------------------------------------------------
+
+
+def allowed_actions(ctx: ServiceContext, complaint_id: int) -> set[str]:
+    """The actions that apply now, a subset of {"edit", "verify", "file_case",
+    "case_result", "transfer", "reply", "feedback", "reveal"}.
+
+    Status and outcome decide; the checks of the action itself (times in
+    order, texts given) run when it is carried out.
+    """
+    with ctx.read() as s:
+        c = load(s, complaint_id)
+        acts: set[str] = set()
+        if not c.anonymous and c.complainant is not None and _may_see(s, ctx, c):
+            acts.add("reveal")
+        if c.status == S.REGISTERED:
+            return acts | {"edit", "verify"}
+        if c.status != S.HANDLING:
+            return acts
+        if outcome_locked(c, s) is None:
+            acts.add("verify")
+        answerable = c.outcome == O.NO_VIOLATION
+        if c.outcome == O.CASE_FILED:
+            case = s.get(EnforcementCase, c.case_id) if c.case_id else None
+            if case is None:
+                acts.add("file_case")
+            else:
+                answerable = True
+                if case.status != CaseStatus.CLOSED:
+                    acts.add("case_result")
+        if c.outcome == O.TRANSFERRED:
+            if c.referral_id is None:
+                acts.add("transfer")
+            else:
+                answerable = True
+        if answerable and not c.anonymous:
+            acts.add("reply")
+        if answerable and c.informing_org_id is not None:
+            acts.add("feedback")
+        return acts

@@ -1,0 +1,861 @@
+"""投诉举报 (seed 三（二）): every rule the complaint services enforce.
+
+首问负责, the informing department, bad input with nothing half-saved, the
+three outcomes end to end (no violation → reply; case filed → result →
+reply; no jurisdiction → transfer → reply), exactly one outcome, the
+feedback to an informing department and the closing by itself, duplicates,
+and the clocks over the office calendar and settings. The complainant's
+confidentiality has its own file, test_complaint_privacy.py (which imports
+the builders below).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from desktop_app.domain import clock
+from desktop_app.domain.terms import (
+    CaseClosure,
+    CaseStatus,
+    ComplaintOutcome,
+    ComplaintStatus,
+    FoundHow,
+    MaterialKind,
+    RecordType,
+    ReferralStatus,
+)
+from desktop_app.services import (
+    attachments,
+    calendar,
+    complaints,
+    ledgers,
+    letters,
+    referrals,
+    settings,
+    staff,
+)
+from desktop_app.services.complaints import ComplainantInput, ComplaintInput, PartyInput
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.errors import Conflict, InvalidInput, RuleViolation
+from desktop_app.storage.models import (
+    Attachment,
+    AuditEntry,
+    Complainant,
+    Complaint,
+    EnforcementCase,
+    Material,
+    Organisation,
+    PenaltyMatter,
+    Referral,
+)
+
+# --- builders (test_complaint_privacy.py uses them too) ---------------------------------
+
+NOW = datetime(2026, 11, 30, 10, 0)  # a Monday
+RECEIVED = datetime(2026, 11, 23, 9, 30)  # the Monday before
+VERIFIED = datetime(2026, 11, 25, 15, 0)
+ENV = "石家庄市生态环境局深泽县分局"
+WATER = "深泽县水利局"
+SCJG_STATION = "深泽县市场监督管理局赵八市场监督管理所"  # internal unit, no basis
+TOWNSHIP = "深泽县赵八镇人民政府"
+
+NAME = "李𠀀华"
+PHONE = "13831112222"
+ID_NUMBER = "110101198503071235"
+ADDRESS = "赵八村12号"
+
+
+@dataclass(frozen=True)
+class People:
+    clerk: int  # takes the complaints (the operator)
+    officer: int  # verifies
+    leader: int  # may see complainants (staff flag)
+    other: int  # neither first contact nor allowed
+    retired: int  # inactive
+
+
+def make_people(ctx: ServiceContext) -> People:
+    def add(name: str, **kw: Any) -> int:
+        return staff.save(ctx, staff.StaffInput(name=name, **kw))
+
+    return People(
+        clerk=add("张首问"),
+        officer=add("孙核实", role="officer", certificate_number="13010001"),
+        leader=add("王主任", role="leader", sees_complainants=True),
+        other=add("赵旁人"),
+        retired=add("钱离职", active=False),
+    )
+
+
+def org(ctx: ServiceContext, name: str) -> int:
+    with ctx.read() as s:
+        return int(s.execute(select(Organisation.id).where(Organisation.name == name)).scalar_one())
+
+
+def complaint(**changes: Any) -> ComplaintInput:
+    data = ComplaintInput(
+        received_at=RECEIVED,
+        channel="phone",
+        content="反映村东农田有人露天焚烧秸秆，浓烟很大，影响附近居民。",
+        place="赵八村村东农田",
+        complainant=ComplainantInput(NAME, PHONE, ID_NUMBER, ADDRESS),
+        respondent=PartyInput("person", "王建国", None, None, "赵八村3号"),
+    )
+    for key, value in changes.items():
+        setattr(data, key, value)
+    return data
+
+
+def informed(ctx: ServiceContext, **changes: Any) -> ComplaintInput:
+    values: dict[str, Any] = {
+        "channel": "department",
+        "informing_org_id": org(ctx, WATER),
+        "informed_on": date(2026, 11, 23),
+        "materials_handed_over": True,
+    }
+    values.update(changes)
+    return complaint(**values)
+
+
+def counts(ctx: ServiceContext) -> tuple[int, ...]:
+    with ctx.read() as s:
+        return tuple(
+            int(s.execute(select(func.count()).select_from(m)).scalar() or 0)
+            for m in (Complaint, Complainant, Attachment, Material, Referral, EnforcementCase)
+        )
+
+
+def stored_files(ctx: ServiceContext) -> list[Path]:
+    assert ctx.paths is not None
+    return [p for p in ctx.paths.attachments.rglob("*") if p.is_file()]
+
+
+def pdf_text(path: Path) -> str:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return re.sub(r"\s", "", "".join(p.extract_text() or "" for p in reader.pages))
+
+
+def scan(tmp_path: Path, name: str = "水利局移交材料.pdf", data: bytes = b"%PDF-1.4 scan") -> Path:
+    folder = tmp_path / "scans"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def get(ctx: ServiceContext, cid: int) -> Complaint:
+    return complaints.get(ctx, cid)
+
+
+def verify(ctx: ServiceContext, cid: int, outcome: str, **kw: Any) -> None:
+    complaints.record_verification(
+        ctx,
+        cid,
+        kw.get("at", VERIFIED),
+        kw.get("by"),
+        kw.get("note", "执法人员到现场核实。"),
+        outcome,
+    )
+
+
+def end(day: date) -> datetime:
+    return datetime.combine(day, datetime.max.time()).replace(microsecond=0)
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+@pytest.fixture
+def people(ctx: ServiceContext) -> People:
+    return make_people(ctx)
+
+
+@pytest.fixture
+def op(ctx: ServiceContext, people: People) -> ServiceContext:
+    """The clerk who takes the calls is operating."""
+    return ctx.as_operator(people.clerk, "张首问")
+
+
+# --- 首问负责 ------------------------------------------------------------------------------
+
+
+def test_first_contact_defaults_to_the_operator(op: ServiceContext, people: People) -> None:
+    cid = complaints.register(op, complaint())
+    c = get(op, cid)
+    assert c.first_contact_id == people.clerk
+    assert c.serial == "诉2026-0001" and c.status == ComplaintStatus.REGISTERED
+    other = complaints.register(op, complaint(first_contact_id=people.officer))
+    assert get(op, other).first_contact_id == people.officer
+
+
+def test_first_contact_must_be_an_active_staff_member(
+    ctx: ServiceContext, op: ServiceContext, people: People
+) -> None:
+    before = counts(ctx)
+    with pytest.raises(InvalidInput) as exc:
+        complaints.register(op, complaint(first_contact_id=people.retired))
+    assert "已停用" in exc.value.problems["first_contact_id"]
+    with pytest.raises(InvalidInput) as exc:
+        complaints.register(op, complaint(first_contact_id=99999))
+    assert "不存在" in exc.value.problems["first_contact_id"]
+    with pytest.raises(InvalidInput) as exc:  # nobody operating and nobody chosen
+        complaints.register(ctx, complaint())
+    assert "首问责任人" in exc.value.problems["first_contact_id"]
+    assert counts(ctx) == before
+
+
+# --- the channel and the informing department (三（二）2–3) --------------------------------
+
+
+def test_department_channel_needs_the_informing_department_and_date(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    before = counts(ctx)
+    problems = complaints.validate_complaint(op, complaint(channel="department"))
+    assert {"informing_org_id", "informed_on"} <= set(problems)
+    bad_orgs = {
+        TOWNSHIP: "应为县级职能部门",
+        SCJG_STATION: "不能以自己的名义",
+    }
+    for name, message in bad_orgs.items():
+        problems = complaints.validate_complaint(op, informed(ctx, informing_org_id=org(ctx, name)))
+        assert message in problems["informing_org_id"], name
+    late = informed(ctx, informed_on=date(2026, 11, 24))  # after it was received
+    assert "不能早于「告知日期」" in complaints.validate_complaint(op, late)["informed_on"]
+    with pytest.raises(InvalidInput):
+        complaints.register(op, late)
+    assert counts(ctx) == before
+    assert complaints.validate_complaint(op, informed(ctx)) == {}
+
+
+def test_other_channels_must_not_have_an_informing_department(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    data = complaint(
+        channel="hotline_12345",
+        informing_org_id=org(ctx, WATER),
+        informed_on=date(2026, 11, 23),
+        materials_handed_over=True,
+    )
+    problems = complaints.validate_complaint(op, data)
+    assert {"informing_org_id", "informed_on", "materials_handed_over"} <= set(problems)
+
+
+def test_informed_materials_are_stored_with_the_complaint(
+    ctx: ServiceContext, op: ServiceContext, tmp_path: Path
+) -> None:
+    cid = complaints.register(op, informed(ctx), [scan(tmp_path)])
+    rows = attachments.list_for(op, RecordType.COMPLAINT, cid)
+    assert [a.original_name for a in rows] == ["水利局移交材料.pdf"]
+    assert attachments.path_of(op, rows[0].id).read_bytes() == b"%PDF-1.4 scan"
+    with ctx.read() as s:
+        m = s.execute(select(Material).where(Material.record_id == cid)).scalar_one()
+    assert m.record_type == RecordType.COMPLAINT.value
+    assert m.kind == MaterialKind.COMPLAINT_MATERIAL and m.attachment_id == rows[0].id
+    assert m.title.startswith("县水利局移交的书面材料")
+
+
+def test_a_failing_material_leaves_no_record_and_no_file(
+    ctx: ServiceContext, op: ServiceContext, tmp_path: Path
+) -> None:
+    before = counts(ctx)
+    good, missing = scan(tmp_path), tmp_path / "scans" / "不存在.pdf"
+    with pytest.raises(Exception, match="找不到文件"):
+        complaints.register(op, informed(ctx), [good, missing])
+    assert counts(ctx) == before
+    assert stored_files(ctx) == []
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+BAD = [
+    ("content", {"content": "  "}, "不能为空"),
+    ("content", {"content": "烧" * 5001}, "不能超过5000个字"),
+    ("place", {"place": "村" * 201}, "不能超过200个字"),
+    ("complainant.name", {"complainant": ComplainantInput("李" * 41, PHONE)}, "不能超过40个字"),
+    ("complainant.name", {"complainant": ComplainantInput(None, PHONE)}, "勾选“匿名”"),
+    ("complainant.phone", {"complainant": ComplainantInput(NAME, "请打电话")}, "不是有效的电话"),
+    ("complainant.phone", {"complainant": ComplainantInput(NAME, "1383111222")}, "不是有效的电话"),
+    (
+        "complainant.id_number",
+        {"complainant": ComplainantInput(NAME, None, "110101198503071234")},
+        "校验码不符",
+    ),
+    ("respondent.name", {"respondent": PartyInput("person", "王" * 101)}, "不能超过100个字"),
+    (
+        "respondent.id_number",
+        {"respondent": PartyInput("person", "王建国", "11010519491231002Y")},
+        "身份证号码",
+    ),
+    ("received_at", {"received_at": NOW + timedelta(minutes=10)}, "将来"),
+    ("received_at", {"received_at": None}, "受理时间"),
+    ("channel", {"channel": "pigeon"}, "取值无效"),
+    (
+        "complainant.phone",
+        {"anonymous": True, "complainant": ComplainantInput(None, PHONE)},
+        "匿名投诉举报不登记",
+    ),
+    ("penalty_matter_id", {"penalty_matter_id": 4242}, "不存在"),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "changes", "message"), BAD, ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD)]
+)
+def test_bad_input_is_refused_and_nothing_saved(
+    ctx: ServiceContext, op: ServiceContext, field: str, changes: dict[str, Any], message: str
+) -> None:
+    before = counts(ctx)
+    with pytest.raises(InvalidInput) as exc:
+        complaints.register(op, complaint(**changes))
+    assert message in exc.value.problems[field]
+    assert counts(ctx) == before
+    assert (
+        complaints.validate_complaint(op, complaint(**changes))[field] == exc.value.problems[field]
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("138 3111 2222", "13831112222"),
+        ("+86 138-3111-2222", "13831112222"),
+        ("１３８３１１１２２２２", "13831112222"),
+        ("0311-8765 4321", "0311-87654321"),
+        ("(0311)87654321转12", "0311-87654321转12"),
+    ],
+)
+def test_phone_formats_are_accepted_and_normalised(
+    op: ServiceContext, raw: str, stored: str
+) -> None:
+    cid = complaints.register(op, complaint(complainant=ComplainantInput(NAME, raw)))
+    with op.read() as s:
+        p = s.execute(select(Complainant).where(Complainant.complaint_id == cid)).scalar_one()
+    assert p.phone == stored
+
+
+def test_received_in_the_future_only_within_the_clock_skew(op: ServiceContext) -> None:
+    complaints.register(op, complaint(received_at=NOW + timedelta(minutes=4)))
+    with pytest.raises(InvalidInput, match="将来"):
+        complaints.register(op, complaint(received_at=NOW + timedelta(minutes=6)))
+
+
+def test_rare_characters_and_emoji_are_stored_intact(op: ServiceContext) -> None:
+    content = "𠀀" * 4993 + "烧秸秆😀🔥冒烟"  # 5000 code points, more UTF-16 units
+    assert len(content) == 5000
+    cid = complaints.register(
+        op,
+        complaint(
+            content=content,
+            place="𠀀𠀁村东头🌾",
+            respondent=PartyInput("person", "𠀂建国"),
+            note="来电人语速快😅",
+        ),
+    )
+    c = get(op, cid)
+    assert (c.content, c.place, c.party_name, c.note) == (
+        content,
+        "𠀀𠀁村东头🌾",
+        "𠀂建国",
+        "来电人语速快😅",
+    )
+    assert complaints.reveal_complainant(op, cid).name == NAME
+
+
+def test_anonymous_complaint_has_no_complainant_row(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    cid = complaints.register(op, complaint(anonymous=True, complainant=ComplainantInput()))
+    with ctx.read() as s:
+        assert s.execute(select(Complainant).where(Complainant.complaint_id == cid)).first() is None
+    assert get(op, cid).anonymous is True
+    view = complaints.complainant_masked(op, cid)
+    assert view.anonymous and not view.masked and view.name == ""
+
+
+# --- edit before verification --------------------------------------------------------------
+
+
+def test_update_only_before_verification_with_the_version(
+    ctx: ServiceContext, op: ServiceContext, people: People
+) -> None:
+    cid = complaints.register(op, complaint())
+    version = get(op, cid).version
+    complaints.update(
+        op,
+        cid,
+        complaint(place="赵八村村西", anonymous=True, complainant=ComplainantInput()),
+        version,
+    )
+    c = get(op, cid)
+    assert c.place == "赵八村村西" and c.anonymous
+    with ctx.read() as s:
+        assert s.execute(select(Complainant).where(Complainant.complaint_id == cid)).first() is None
+    with pytest.raises(Conflict):
+        complaints.update(op, cid, complaint(), version)  # stale
+    complaints.update(op, cid, complaint(), get(op, cid).version)  # named again
+    assert complaints.reveal_complainant(op, cid).phone == PHONE
+    summaries = [h.summary for h in complaints.history(op, cid)]
+    assert any("修改投诉举报人信息（姓名、联系电话、身份证号码、住址）" in x for x in summaries)
+    verify(op, cid, "no_violation")
+    with pytest.raises(RuleViolation, match=r"处理中.*不能修改登记内容"):
+        complaints.update(op, cid, complaint(place="别处"))
+
+
+# --- verification: exactly one outcome -----------------------------------------------------
+
+
+def test_verification_needs_one_valid_outcome_and_a_note(op: ServiceContext) -> None:
+    cid = complaints.register(op, complaint())
+    for outcome in (None, "", "both", "case_filed,transferred"):
+        with pytest.raises(InvalidInput) as exc:
+            verify(op, cid, outcome)  # type: ignore[arg-type]
+        assert "outcome" in exc.value.problems
+    with pytest.raises(InvalidInput) as exc:
+        verify(op, cid, "no_violation", note=" ")
+    assert "note" in exc.value.problems
+    assert get(op, cid).status == ComplaintStatus.REGISTERED
+
+
+def test_outcome_may_be_corrected_until_something_followed_from_it(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    cid = complaints.register(op, complaint())
+    verify(op, cid, "no_violation")
+    verify(op, cid, "case_filed")  # corrected: nothing followed yet
+    assert get(op, cid).outcome == ComplaintOutcome.CASE_FILED
+    complaints.file_case(op, cid, "深赵综执立〔2026〕1号", date(2026, 11, 26))
+    with pytest.raises(RuleViolation, match=r"已经立案.*不能再更改核实结果"):
+        verify(op, cid, "transferred")
+    other = complaints.register(op, complaint())
+    verify(op, other, "transferred")
+    complaints.start_transfer(op, other, org(ctx, ENV))
+    with pytest.raises(RuleViolation, match=r"已经移送.*不能再更改核实结果"):
+        verify(op, other, "no_violation")
+    assert get(op, other).outcome == ComplaintOutcome.TRANSFERRED
+
+
+def test_outcome_must_fit_the_jurisdiction_of_the_catalogue(
+    loaded: ServiceContext, people: People
+) -> None:
+    op = loaded.as_operator(people.clerk, "张首问")
+    with loaded.read() as s:
+        straw, food = (
+            s.execute(select(PenaltyMatter.id).where(PenaltyMatter.name.contains(k))).scalar_one()
+            for k in ("焚烧秸秆", "食品")
+        )
+    ours = complaints.register(op, complaint(penalty_matter_id=straw))
+    theirs = complaints.register(op, complaint(penalty_matter_id=food, content="无证卖熟食。"))
+    assert get(op, ours).competent_org_id == org(loaded, TOWNSHIP)
+    assert get(op, theirs).competent_org_id == org(loaded, "深泽县市场监督管理局")
+    with pytest.raises(RuleViolation, match="未划转乡镇，本镇无管辖权，不能立案"):
+        verify(op, theirs, "case_filed")
+    with pytest.raises(RuleViolation, match="属本镇管辖，不应移送"):
+        verify(op, ours, "transferred")
+    verify(op, ours, "case_filed")
+    verify(op, theirs, "transferred")
+    prefill = complaints.transfer_prefill(op, theirs)
+    assert prefill.receiver_id == org(loaded, "深泽县市场监督管理局")
+    assert prefill.matter == "未取得食品生产经营许可从事食品生产经营活动"
+
+
+def test_suggest_jurisdiction_uses_the_catalogue(loaded: ServiceContext) -> None:
+    hits = complaints.suggest_jurisdiction(loaded, "秸秆", date(2026, 11, 23))
+    assert hits and hits[0].by_township
+
+
+# --- dates in order ----------------------------------------------------------------------
+
+
+def test_times_must_follow_each_other(ctx: ServiceContext, op: ServiceContext) -> None:
+    cid = complaints.register(op, informed(ctx))
+    with pytest.raises(InvalidInput) as exc:
+        verify(op, cid, "case_filed", at=RECEIVED - timedelta(hours=1))
+    assert "不能早于「受理时间」" in exc.value.problems["verified_at"]
+    with pytest.raises(RuleViolation, match="还没有核实"):
+        complaints.record_reply(op, cid, NOW, "电话", "已告知。")
+    with pytest.raises(RuleViolation, match="还没有核实"):
+        complaints.record_feedback(op, cid, NOW, "已反馈。")
+    verify(op, cid, "case_filed")
+    with pytest.raises(InvalidInput) as exc:
+        complaints.file_case(op, cid, "深赵综执立〔2026〕2号", date(2026, 11, 24))
+    assert "不能早于「核实时间」" in exc.value.problems["filed_on"]
+    complaints.file_case(op, cid, "深赵综执立〔2026〕2号", date(2026, 11, 26))
+    with pytest.raises(InvalidInput) as exc:
+        complaints.record_case_result(op, cid, "罚款200元。", date(2026, 11, 25))
+    assert "不能早于「立案日期」" in exc.value.problems["closed_on"]
+    with pytest.raises(InvalidInput) as exc:
+        complaints.record_reply(op, cid, VERIFIED - timedelta(minutes=1), "电话", "已告知。")
+    assert "replied_at" in exc.value.problems
+    with pytest.raises(InvalidInput) as exc:
+        complaints.record_feedback(op, cid, datetime(2026, 11, 25, 16), "已反馈。")
+    assert "不能早于「立案日期」" in exc.value.problems["feedback_at"]
+    with pytest.raises(InvalidInput, match="将来"):
+        complaints.record_reply(op, cid, NOW + timedelta(hours=1), "电话", "已告知。")
+
+
+# --- the three outcomes end to end ------------------------------------------------------------
+
+
+def test_no_violation_reply_closes_the_complaint(op: ServiceContext) -> None:
+    cid = complaints.register(op, complaint())
+    assert complaints.allowed_actions(op, cid) == {"edit", "verify", "reveal"}
+    assert complaints.pending_duties(op, cid) == ["初步核实"]
+    verify(op, cid, "no_violation", note="现场未发现焚烧痕迹。")
+    c = get(op, cid)
+    assert c.status == ComplaintStatus.HANDLING and c.verified_by_id == op.operator_id
+    assert (c.deadline_at, c.deadline_what) == (end(date(2026, 12, 14)), "答复期限：答复投诉人")
+    assert complaints.pending_duties(op, cid) == ["答复投诉举报人"]
+    assert complaints.allowed_actions(op, cid) == {"verify", "reply", "reveal"}
+    with pytest.raises(RuleViolation, match="不是县级职能部门告知"):
+        complaints.record_feedback(op, cid, NOW, "无")
+    replied = datetime(2026, 11, 26, 9, 0)
+    complaints.record_reply(op, cid, replied, "电话", "已电话告知核实结果。")
+    c = get(op, cid)
+    assert c.status == ComplaintStatus.CLOSED and c.closed_at == replied
+    assert c.deadline_at is None and c.deadline_what is None
+    assert complaints.pending_duties(op, cid) == []
+    assert complaints.allowed_actions(op, cid) == {"reveal"}
+    with pytest.raises(RuleViolation, match="已办结"):
+        complaints.record_reply(op, cid, NOW, "电话", "再次告知。")
+    issued = letters.issue(op, "complainant_notice", cid, on=NOW.date())
+    assert "现场未发现焚烧痕迹" in pdf_text(issued.path)
+
+
+def test_case_filed_then_result_then_final_reply(ctx: ServiceContext, op: ServiceContext) -> None:
+    cid = complaints.register(op, complaint())
+    verify(op, cid, "case_filed", note="确有焚烧秸秆行为，需要处罚。")
+    assert complaints.allowed_actions(op, cid) == {"verify", "file_case", "reveal"}
+    with pytest.raises(RuleViolation, match="请先立案"):
+        complaints.record_reply(op, cid, NOW, "电话", "已立案。")
+    with pytest.raises(RuleViolation, match="只适用于核实结果为「无管辖权"):
+        complaints.start_transfer(op, cid, org(ctx, ENV))
+    case_id = complaints.file_case(op, cid, "深赵综执立〔2026〕3号", date(2026, 11, 26))
+    with pytest.raises(RuleViolation, match="已经立案"):
+        complaints.file_case(op, cid, "深赵综执立〔2026〕4号", date(2026, 11, 26))
+    with ctx.read() as s:
+        case = s.get(EnforcementCase, case_id)
+        assert case is not None
+        assert (case.party_name, case.place, case.filed_on) == (
+            "王建国",
+            "赵八村村东农田",
+            date(2026, 11, 26),
+        )
+        assert "确有焚烧秸秆行为" in (case.facts or "") and case.status == CaseStatus.OPEN
+    c = get(op, cid)
+    assert c.case_id == case_id
+    assert c.deadline_what == "答复期限：立案查处结果、答复投诉人"
+    # An interim reply ("已立案，结果另行告知") is kept; the final one still waits for the result.
+    complaints.record_reply(
+        op, cid, datetime(2026, 11, 26, 16), "电话", "已立案调查，结果另行告知。"
+    )
+    assert complaints.pending_duties(op, cid) == [
+        "登记立案查处结果",
+        "答复投诉举报人（待立案查处结果后再次告知）",
+    ]
+    assert get(op, cid).deadline_at is None  # only the case result is pending: the case's own clock
+    complaints.record_case_result(op, cid, "对王建国作出罚款200元的行政处罚。", date(2026, 11, 27))
+    with ctx.read() as s:
+        case = s.get(EnforcementCase, case_id)
+        assert case is not None
+        assert (case.status, case.closure, case.closed_on) == (
+            CaseStatus.CLOSED,
+            CaseClosure.PENALTY,
+            date(2026, 11, 27),
+        )
+    c = get(op, cid)
+    assert c.status == ComplaintStatus.HANDLING
+    assert complaints.pending_duties(op, cid) == ["答复投诉举报人"]
+    # 15 working days from the result (later than 15 from receipt)
+    assert c.deadline_at == end(date(2026, 12, 18))
+    with pytest.raises(RuleViolation, match="已经结案"):
+        complaints.record_case_result(op, cid, "再次结案。", date(2026, 11, 27))
+    complaints.record_reply(
+        op, cid, datetime(2026, 11, 30, 9), "书面（处理结果告知书）", "告知处罚结果。"
+    )
+    assert get(op, cid).status == ComplaintStatus.CLOSED
+    notice = letters.issue(op, "complainant_notice", cid, on=NOW.date())
+    assert "罚款200元" in pdf_text(notice.path)
+
+
+def test_case_result_without_penalty_and_the_suspected_crime_rule(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    cid = complaints.register(op, complaint(anonymous=True, complainant=ComplainantInput()))
+    verify(op, cid, "case_filed")
+    case_id = complaints.file_case(op, cid, "深赵综执立〔2026〕5号", date(2026, 11, 26))
+    with ctx.uow() as uow:
+        case = uow.session.get(EnforcementCase, case_id)
+        assert case is not None
+        case.suspected_crime = True
+    with pytest.raises(RuleViolation, match="以罚代刑"):
+        complaints.record_case_result(op, cid, "罚款。", date(2026, 11, 27))
+    complaints.record_case_result(
+        op, cid, "情节轻微，不予处罚。", date(2026, 11, 27), penalty=False
+    )
+    with ctx.read() as s:
+        case = s.get(EnforcementCase, case_id)
+        assert case is not None and case.closure == CaseClosure.NO_PENALTY
+    c = get(op, cid)  # anonymous, not informed: the case result was the last duty
+    assert c.status == ComplaintStatus.CLOSED and c.closed_at == datetime(2026, 11, 27, 0, 0)
+
+
+def test_transferred_creates_the_outgoing_transfer_prefilled(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    cid = complaints.register(op, complaint())
+    verify(op, cid, "transferred", note="属生态环境部门职责。")
+    c = get(op, cid)
+    # 3 working days from the verification (seed 三（一）2) until the transfer is made
+    assert (c.deadline_at, c.deadline_what) == (
+        end(date(2026, 11, 30)),
+        "移送期限：移送有管辖权部门、答复投诉人",
+    )
+    with pytest.raises(RuleViolation, match="请先移送"):
+        complaints.record_reply(op, cid, NOW, "电话", "已移送。")
+    with pytest.raises(RuleViolation, match="只适用于核实结果为「属本镇管辖"):
+        complaints.file_case(op, cid, "X1", date(2026, 11, 26))
+    rid = complaints.start_transfer(op, cid, org(ctx, ENV))
+    assert complaints.start_transfer(op, cid, org(ctx, ENV)) == rid  # once only
+    r = referrals.get(op, rid)
+    assert r.status == ReferralStatus.DRAFT and r.complaint_id == cid
+    assert (r.found_at, r.found_how, r.receiver_id) == (VERIFIED, FoundHow.COMPLAINT, org(ctx, ENV))
+    assert (r.party_name, r.place) == ("王建国", "赵八村村东农田")
+    assert r.matter == "反映村东农田有人露天焚烧秸秆，浓烟很大，影响附近居民"
+    assert "属生态环境部门职责" in (r.facts or "")
+    assert r.deadline_at == end(date(2026, 11, 30))
+    mats = referrals.list_materials(op, rid)
+    assert [(m.kind, m.title) for m in mats] == [
+        (MaterialKind.COMPLAINT_MATERIAL, "投诉举报材料（已隐去投诉举报人信息）")
+    ]
+    c = get(op, cid)
+    assert c.referral_id == rid and c.competent_org_id == org(ctx, ENV)
+    assert c.deadline_what == "答复期限：答复投诉人"
+    assert complaints.allowed_actions(op, cid) == {"reply", "reveal"}
+    complaints.record_reply(op, cid, NOW, "电话", "已告知移送生态环境部门处理。")
+    assert get(op, cid).status == ComplaintStatus.CLOSED
+
+
+def test_transfer_through_the_wizard_prefill_and_link(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    cid = complaints.register(op, complaint(place=None))
+    verify(op, cid, "transferred")
+    with pytest.raises(RuleViolation, match="没有登记地点"):
+        complaints.start_transfer(op, cid, org(ctx, ENV))
+    before = counts(ctx)
+    prefill = complaints.transfer_prefill(op, cid)
+    assert counts(ctx) == before  # nothing written
+    assert prefill.complaint_id == cid and prefill.found_how == FoundHow.COMPLAINT
+    assert prefill.found_at == VERIFIED and prefill.place == ""
+    # The wizard fills the place; a clerk who typed the complainant's phone into it is stopped.
+    prefill.place, prefill.receiver_id = "赵八村村东农田", org(ctx, ENV)
+    prefill.facts = (prefill.facts or "") + f"\n投诉人电话{PHONE[:3]} {PHONE[3:]}"
+    leaky = referrals.create_outgoing(op, prefill)
+    with pytest.raises(RuleViolation, match="含有投诉举报人的联系电话"):
+        complaints.link_transfer(op, cid, leaky)
+    referrals.withdraw(op, leaky, "含有投诉举报人信息")
+    prefill.facts = complaints.transfer_prefill(op, cid).facts
+    rid = referrals.create_outgoing(op, prefill)
+    complaints.link_transfer(op, cid, rid)
+    complaints.link_transfer(op, cid, rid)  # again: nothing happens
+    assert get(op, cid).referral_id == rid
+    assert [m.title for m in referrals.list_materials(op, rid)] == [
+        "投诉举报材料（已隐去投诉举报人信息）"
+    ]
+    with pytest.raises(RuleViolation, match=r"已撤回|已经关联"):
+        complaints.link_transfer(op, cid, leaky)
+
+
+# --- informed by a county department: feedback, closing by itself -----------------------------
+
+
+def test_informed_complaint_needs_reply_and_feedback_before_it_closes(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    cid = complaints.register(op, informed(ctx))
+    verify(op, cid, "no_violation", note="经现场核实，未发现焚烧行为。")
+    assert complaints.pending_duties(op, cid) == ["答复投诉举报人", "向深泽县水利局反馈处理结果"]
+    assert complaints.allowed_actions(op, cid) >= {"reply", "feedback"}
+    assert get(op, cid).deadline_what == "答复期限：答复投诉人、向告知部门反馈"
+    complaints.record_reply(op, cid, datetime(2026, 11, 26, 9), "电话", "已告知核实结果。")
+    c = get(op, cid)
+    assert c.status == ComplaintStatus.HANDLING
+    assert (c.deadline_at, c.deadline_what) == (end(date(2026, 12, 14)), "答复期限：向告知部门反馈")
+    issued = letters.issue(op, "feedback_letter", cid, on=NOW.date())
+    text = pdf_text(issued.path)
+    assert "深泽县水利局" in text and "未发现焚烧行为" in text
+    complaints.record_feedback(op, cid, datetime(2026, 11, 27, 10), "已函告县水利局。")
+    c = get(op, cid)
+    assert c.status == ComplaintStatus.CLOSED and c.closed_at == datetime(2026, 11, 27, 10)
+    assert c.deadline_at is None
+
+
+def test_anonymous_informed_complaint_owes_only_the_feedback(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    cid = complaints.register(op, informed(ctx, anonymous=True, complainant=ComplainantInput()))
+    verify(op, cid, "no_violation")
+    assert complaints.pending_duties(op, cid) == ["向深泽县水利局反馈处理结果"]
+    assert "reply" not in complaints.allowed_actions(op, cid)
+    with pytest.raises(RuleViolation, match="匿名"):
+        complaints.record_reply(op, cid, NOW, "电话", "无")
+    complaints.record_feedback(op, cid, NOW, "已反馈。")
+    assert get(op, cid).status == ComplaintStatus.CLOSED
+
+
+def test_anonymous_complaint_end_to_end_without_reply(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    cid = complaints.register(op, complaint(anonymous=True, complainant=ComplainantInput()))
+    with pytest.raises(RuleViolation, match="匿名"):
+        letters.preview(op, "complainant_notice", cid)
+    verify(op, cid, "no_violation")
+    c = get(op, cid)  # no reply owed, nobody informed: verified is done
+    assert c.status == ComplaintStatus.CLOSED and c.closed_at == VERIFIED
+    other = complaints.register(op, complaint(anonymous=True, complainant=ComplainantInput()))
+    verify(op, other, "transferred")
+    assert get(op, other).deadline_what == "移送期限：移送有管辖权部门"
+    complaints.start_transfer(op, other, org(ctx, ENV))
+    assert get(op, other).status == ComplaintStatus.CLOSED
+    letters.issue(op, "complaint_form", other, on=NOW.date())
+
+
+# --- clocks ------------------------------------------------------------------------------
+
+
+def test_verify_deadline_from_the_settings_over_working_days(op: ServiceContext) -> None:
+    cid = complaints.register(op, complaint())
+    c = get(op, cid)
+    assert (c.deadline_at, c.deadline_what) == (end(date(2026, 12, 2)), "核实期限")
+    settings.save(op, {"complaint_verify_days": 3, "complaint_reply_days": 5})
+    assert get(op, cid).deadline_at == end(date(2026, 11, 26))  # the running clock follows
+    fast = complaints.register(op, complaint())
+    assert get(op, fast).deadline_at == end(date(2026, 11, 26))
+    verify(op, fast, "no_violation")
+    assert get(op, fast).deadline_at == end(date(2026, 11, 30))
+
+
+def test_office_override_moves_open_complaint_deadlines(op: ServiceContext) -> None:
+    registered = complaints.register(op, complaint())
+    handling = complaints.register(op, complaint())
+    verify(op, handling, "no_violation")
+    closed = complaints.register(op, complaint(anonymous=True, complainant=ComplainantInput()))
+    verify(op, closed, "no_violation")
+    moved = calendar.set_override(op, date(2026, 12, 1), False, "临时停电放假")
+    assert moved >= 2
+    assert get(op, registered).deadline_at == end(date(2026, 12, 3))
+    assert get(op, registered).deadline_what == "核实期限"
+    assert get(op, handling).deadline_at == end(date(2026, 12, 15))
+    assert get(op, closed).deadline_at is None
+    calendar.remove_override(op, date(2026, 12, 1))
+    assert get(op, registered).deadline_at == end(date(2026, 12, 2))
+
+
+def test_open_complaints_are_on_the_dashboard(op: ServiceContext) -> None:
+    from desktop_app.services import dashboard
+
+    cid = complaints.register(op, complaint(received_at=datetime(2026, 11, 19, 9)))
+    board = dashboard.build(op, NOW)
+    item = next(i for i in board.items if i.record_id == cid and i.ledger_key == "complaints")
+    assert item.what == "核实期限" and item.bucket.value == "today"
+
+
+# --- duplicates -----------------------------------------------------------------------------
+
+
+def test_duplicates_are_open_complaints_about_the_same_place_and_matter(
+    ctx: ServiceContext, op: ServiceContext
+) -> None:
+    with ctx.uow() as uow:
+        a, b = PenaltyMatter(name="对露天焚烧秸秆的处罚"), PenaltyMatter(name="对占道经营的处罚")
+        uow.session.add_all([a, b])
+        uow.flush()
+        straw, stall = a.id, b.id
+    first = complaints.register(op, complaint(penalty_matter_id=straw))
+    later = complaints.register(
+        op, complaint(penalty_matter_id=straw, received_at=RECEIVED + timedelta(hours=2))
+    )
+    complaints.register(op, complaint(penalty_matter_id=stall, content="有人占道摆摊。"))
+    complaints.register(op, complaint(place="赵八村村西", penalty_matter_id=straw))
+    no_matter = complaints.register(op, complaint(content="村东有人烧秸秆冒黑烟。"))
+    closed = complaints.register(
+        op, complaint(penalty_matter_id=straw, anonymous=True, complainant=ComplainantInput())
+    )
+    verify(op, closed, "no_violation")
+    assert get(op, closed).status == ComplaintStatus.CLOSED
+
+    rows = complaints.find_duplicates(op, "  赵八村村东农田 ", straw, "随便写的")
+    assert [r.id for r in rows] == [later, first]  # open, same place and matter, newest first
+    assert rows[0].status_label == "已登记" and rows[0].serial == "诉2026-0002"
+    # Without a matter: content sharing four characters in a row ("焚烧秸秆")
+    by_text = [r.id for r in complaints.find_duplicates(op, "赵八村村东农田", None, "又在焚烧秸秆")]
+    assert by_text == [later, first]
+    assert [
+        r.id for r in complaints.find_duplicates(op, "赵八村村东农田", None, "有人烧秸秆冒烟")
+    ] == [no_matter]
+    assert complaints.find_duplicates(op, "赵八村村东农田", None, "烧秸秆了") == []
+    assert complaints.find_duplicates(op, "赵八村村东农田", None, "烧秸") == []
+    assert complaints.find_duplicates(op, None, straw, "焚烧秸秆") == []
+    rows = complaints.find_duplicates(op, "赵八村村东农田", straw, "", exclude_id=later)
+    assert [r.id for r in rows] == [first]
+
+
+def test_at_most_ten_duplicates(op: ServiceContext) -> None:
+    for n in range(12):
+        complaints.register(op, complaint(received_at=RECEIVED + timedelta(minutes=n)))
+    rows = complaints.find_duplicates(op, "赵八村村东农田", None, "露天焚烧秸秆")
+    assert len(rows) == 10
+    assert rows[0].received_at == RECEIVED + timedelta(minutes=11)
+
+
+# --- lists and history --------------------------------------------------------------------
+
+
+def test_ledger_filters_by_channel_and_outcome(ctx: ServiceContext, op: ServiceContext) -> None:
+    a = complaints.register(op, complaint())
+    b = complaints.register(op, informed(ctx))
+    verify(op, b, "case_filed")
+    q = ledgers.Query(filters=(("channel", "department"),))
+    assert [r["id"] for r in ledgers.page(op, "complaints", q)] == [b]
+    q = ledgers.Query(filters=(("outcome", "case_filed"),))
+    assert [r["id"] for r in ledgers.page(op, "complaints", q)] == [b]
+    q = ledgers.Query(filters=(("channel", "phone"),), status="registered")
+    assert [r["id"] for r in ledgers.page(op, "complaints", q)] == [a]
+    with pytest.raises(InvalidInput):
+        ledgers.page(op, "complaints", ledgers.Query(filters=(("outcome", "maybe"),)))
+
+
+def test_history_records_every_step(ctx: ServiceContext, op: ServiceContext) -> None:
+    cid = complaints.register(op, informed(ctx))
+    verify(op, cid, "no_violation")
+    complaints.record_reply(op, cid, NOW, "电话", "已告知。")
+    complaints.record_feedback(op, cid, NOW, "已反馈。")
+    rows = complaints.history(op, cid)
+    summaries = [r.summary for r in rows]
+    assert summaries[0].startswith("诉2026-0001 登记投诉举报（县级部门告知，首问责任人：张首问）")
+    assert any("登记核实结果：未发现违法行为" in s for s in summaries)
+    assert summaries[-1].endswith("向告知部门反馈处理结果；各项职责均已完成，办结")
+    last = rows[-1]
+    assert ("状态", "处理中", "已办结") in last.changes
+    with ctx.read() as s:
+        n = s.execute(
+            select(func.count(AuditEntry.id)).where(
+                AuditEntry.record_type == "complaint", AuditEntry.record_id == cid
+            )
+        ).scalar()
+    assert n == len(rows)
