@@ -52,6 +52,12 @@ def _referrals(ctx: ServiceContext) -> Page:
     return ReferralsPage(ctx)
 
 
+def _complaints(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.complaints_page import ComplaintsPage
+
+    return ComplaintsPage(ctx)
+
+
 def _catalogue(ctx: ServiceContext) -> Page:
     from desktop_app.ui.pages.catalogue_page import CataloguePage
 
@@ -79,16 +85,7 @@ def _settings(ctx: ServiceContext) -> Page:
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("dashboard", "工作台", _dashboard),
     NavEntry("referrals", "案件移送", _referrals, ("referrals",), section="七项工作制度"),
-    NavEntry(
-        "complaints",
-        "投诉举报",
-        _ledger_page(
-            "投诉举报受理告知",
-            ("complaints",),
-            "首问负责：率先接到投诉举报的单位作为第一责任人。投诉举报人信息严格保密。",
-        ),
-        ("complaints",),
-    ),
+    NavEntry("complaints", "投诉举报", _complaints, ("complaints",)),
     NavEntry(
         "info_shares",
         "信息共享",

@@ -62,9 +62,7 @@ class Staff(Timestamped, Versioned, Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # 举报人信息保密: may see complainants' identities (besides whoever took the complaint)
-    sees_complainants: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
+    sees_complainants: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text)
 

@@ -30,6 +30,7 @@ class OutgoingReferralWizard(QWizard):
         parent: QWidget | None = None,
         referral_id: int | None = None,
         complaint_id: int | None = None,
+        prefill: referrals.OutgoingInput | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -63,10 +64,13 @@ class OutgoingReferralWizard(QWizard):
         ):
             self.addPage(page)
         if referral_id is not None:
-            self._load(referral_id)
+            data, self.version = referrals.load_outgoing(self.ctx, referral_id)
+            self.fill(data)
+        elif prefill is not None:  # e.g. from a complaint the township has no jurisdiction over
+            self.fill(prefill)
 
-    def _load(self, referral_id: int) -> None:
-        data, self.version = referrals.load_outgoing(self.ctx, referral_id)
+    def fill(self, data: referrals.OutgoingInput) -> None:
+        """Put a transfer's values into the pages (editing, or a pre-filled new one)."""
         f = self.found
         f.matter.setText(data.matter)
         f.facts.setPlainText(data.facts or "")
@@ -79,7 +83,8 @@ class OutgoingReferralWizard(QWizard):
         f.found_at.setDateTime(to_qdatetime(data.found_at))
         f.found_how.setCurrentIndex(max(0, f.found_how.findData(str(data.found_how))))
         j = self.jurisdiction
-        j.receiver.setCurrentIndex(max(0, j.receiver.findData(data.receiver_id)))
+        if data.receiver_id is not None:
+            j.receiver.setCurrentIndex(max(0, j.receiver.findData(data.receiver_id)))
         j.penalty_matter_id = data.penalty_matter_id
         u = self.urgency
         u.radios[str(data.urgency)].setChecked(True)
@@ -91,7 +96,7 @@ class OutgoingReferralWizard(QWizard):
         if data.notice_method:
             u.notice_method.setCurrentText(data.notice_method)
         u.notice_person.setText(data.notice_person or "")
-        self.complaint_id = data.complaint_id
+        self.complaint_id = data.complaint_id or self.complaint_id
 
     def collect(self) -> referrals.OutgoingInput:
         f, j, u = self.found, self.jurisdiction, self.urgency

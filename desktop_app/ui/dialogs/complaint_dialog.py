@@ -1,0 +1,317 @@
+"""One complaint: its fields, the complainant (masked; revealed only when allowed,
+and audited), the duties still open, letters, history and the next steps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain import clock
+from desktop_app.domain.terms import ComplaintOutcome, RecordType
+from desktop_app.services import complaints, letters, records
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.errors import ServiceError
+from desktop_app.ui import prompts
+from desktop_app.ui.dialogs.action_form import ActionForm, Field
+
+STEP_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("verify", "登记核实结果…"),
+    ("file_case", "立案…"),
+    ("case_result", "登记查处结果…"),
+    ("transfer", "移送有管辖权部门…"),
+    ("reply", "答复投诉举报人…"),
+    ("feedback", "反馈告知部门…"),
+)
+
+
+class ComplaintDialog(QDialog):
+    def __init__(self, ctx: ServiceContext, complaint_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.complaint_id = ctx, complaint_id
+        self.changed = False
+        self.resize(860, 700)
+        self.duties = QLabel()
+        self.duties.setObjectName("warningBanner")
+        self.duties.setWordWrap(True)
+
+        self.tabs = QTabWidget()
+        details = QWidget()
+        self.details_form = QFormLayout(details)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details)
+        self.tabs.addTab(scroll, "基本情况")
+
+        self.person_box = QGroupBox("投诉举报人（保密）")
+        person_layout = QVBoxLayout(self.person_box)
+        self.person_form = QFormLayout()
+        person_layout.addLayout(self.person_form)
+        self.reveal_button = QPushButton("查看完整信息…")
+        self.reveal_button.setToolTip("查看完整的投诉举报人信息；每次查看都记入操作日志")
+        self.reveal_button.clicked.connect(self.reveal)
+        person_layout.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.letters_box = QWidget()
+        self.letters_layout = QVBoxLayout(self.letters_box)
+        self.tabs.addTab(self.letters_box, "文书")
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels(["时间", "操作人", "操作", "内容"])
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history.verticalHeader().setVisible(False)
+        self.tabs.addTab(self.history, "操作记录")
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, label in STEP_BUTTONS:
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, k=key: self.act(k))
+            self.buttons[key] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        actions.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.duties)
+        layout.addWidget(self.person_box)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(actions)
+        self.reload()
+
+    # --- loading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        fields = records.detail(self.ctx, "complaints", self.complaint_id)
+        serial = next((v for k, v in fields if k == "台账编号"), "")
+        status = next((v for k, v in fields if k == "状态"), "")
+        self.setWindowTitle(f"投诉举报 {serial}（{status}）")
+        while self.details_form.rowCount():
+            self.details_form.removeRow(0)
+        for label, text in fields:
+            value = QLabel(text)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.details_form.addRow(QLabel(f"{label}："), value)
+        duties = complaints.pending_duties(self.ctx, self.complaint_id)
+        self.duties.setText("尚待办理：" + "；".join(duties) if duties else "")
+        self.duties.setVisible(bool(duties))
+        self._show_person(complaints.complainant_masked(self.ctx, self.complaint_id))
+        self._fill_letters()
+        self._fill_history()
+        allowed = complaints.allowed_actions(self.ctx, self.complaint_id)
+        for key, button in self.buttons.items():
+            button.setVisible(key in allowed)
+        self.reveal_button.setVisible("reveal" in allowed)
+
+    def _show_person(self, view: complaints.ComplainantView) -> None:
+        while self.person_form.rowCount():
+            self.person_form.removeRow(0)
+        if view.anonymous:
+            self.person_form.addRow(QLabel("匿名投诉举报，无投诉举报人信息。"))
+            return
+        for label, value in (
+            ("姓名", view.name),
+            ("联系电话", view.phone),
+            ("身份证号码", view.id_number),
+            ("住址", view.address),
+        ):
+            self.person_form.addRow(f"{label}：", QLabel(value or ""))
+
+    def _fill_letters(self) -> None:
+        while self.letters_layout.count():
+            item = self.letters_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        issued = letters.for_record(self.ctx, RecordType.COMPLAINT, self.complaint_id)
+        for doc in issued:
+            state = "（已作废）" if str(doc.status) == "voided" else ""
+            button = QPushButton(f"{doc.title}  {doc.number or ''}{state}")
+            button.setStyleSheet("text-align: left; padding: 6px;")
+            button.clicked.connect(lambda _=False, d=doc.id: self.open_letter(document_id=d))
+            self.letters_layout.addWidget(button)
+        if not issued:
+            self.letters_layout.addWidget(QLabel("尚未出具文书。"))
+        new = QPushButton("出具文书…")
+        menu = QMenu(new)
+        for t in letters.document_types(RecordType.COMPLAINT):
+            action = menu.addAction(t.name)
+            action.triggered.connect(lambda _=False, c=t.code: self.open_letter(code=c))
+        new.setMenu(menu)
+        self.new_letter_menu = menu
+        self.letters_layout.addWidget(new)
+        self.letters_layout.addStretch(1)
+
+    def _fill_history(self) -> None:
+        rows = complaints.history(self.ctx, self.complaint_id)
+        self.history.setRowCount(len(rows))
+        for r, h in enumerate(rows):
+            changes = "；".join(f"{f}：{b or '（空）'} → {a or '（空）'}" for f, b, a in h.changes)
+            text = h.summary + (f"（{changes}）" if changes else "")
+            for c, value in enumerate((f"{h.at:%Y-%m-%d %H:%M}", h.operator, h.action_label, text)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.history.setItem(r, c, item)
+        self.history.resizeColumnsToContents()
+
+    # --- actions ------------------------------------------------------------------------
+
+    def reveal(self) -> None:
+        purpose = prompts.ask_text(
+            self, "查看投诉举报人信息", "查看原因（将记入操作留痕，如：电话回访）："
+        )
+        if purpose is None:
+            return
+        try:
+            view = complaints.reveal_complainant(self.ctx, self.complaint_id, purpose)
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+            return
+        self._show_person(view)
+        self._fill_history()
+
+    def open_letter(self, *, code: str | None = None, document_id: int | None = None) -> None:
+        from desktop_app.ui.dialogs.letter_dialog import LetterDialog
+
+        dialog = LetterDialog(
+            self.ctx, code=code, record_id=self.complaint_id, document_id=document_id, parent=self
+        )
+        if not dialog.loaded:
+            prompts.warn(self, dialog.status.text())
+            return
+        dialog.exec()
+        self._changed()
+
+    def _changed(self) -> None:
+        self.changed = True
+        self.reload()
+
+    def act(self, key: str) -> None:
+        handler = getattr(self, f"step_{key}")
+        if handler() is not False:
+            self._changed()
+
+    def _form(self, title: str, fields: list[Field], submit: object, intro: str = "") -> bool:
+        form = ActionForm(title, fields, submit, self, intro)  # type: ignore[arg-type]
+        return form.exec() == QDialog.DialogCode.Accepted
+
+    def step_verify(self) -> bool:
+        outcomes = [(m.label, m.value) for m in ComplaintOutcome]
+        return self._form(
+            "登记核实结果",
+            [
+                Field("verified_at", "核实时间", "datetime", True),
+                Field("note", "核实情况", "multiline", True),
+                Field("outcome", "核实结果", "choice", True, outcomes),
+            ],
+            lambda v: complaints.record_verification(
+                self.ctx,
+                self.complaint_id,
+                v["verified_at"],
+                self.ctx.operator_id,
+                v["note"],
+                v["outcome"],
+            ),
+            "经初步核实：未发现违法行为的，直接答复；需要实施行政处罚且属本镇管辖的，立案调查；"
+            "无管辖权的，形成书面材料移交有管辖权的部门（机制 三（二）1）。",
+        )
+
+    def step_file_case(self) -> bool:
+        return self._form(
+            "立案",
+            [
+                Field("case_number", "案号", required=True),
+                Field("filed_on", "立案日期", "date", True, default=clock.today()),
+            ],
+            lambda v: complaints.file_case(
+                self.ctx, self.complaint_id, v["case_number"], v["filed_on"]
+            ),
+        )
+
+    def step_case_result(self) -> bool:
+        return self._form(
+            "登记查处结果",
+            [
+                Field("summary", "查处结果", "multiline", True),
+                Field("closed_on", "结案日期", "date", True, default=clock.today()),
+            ],
+            lambda v: complaints.record_case_result(
+                self.ctx, self.complaint_id, v["summary"], v["closed_on"]
+            ),
+        )
+
+    def step_transfer(self) -> bool:
+        from desktop_app.ui.wizards.outgoing_referral import OutgoingReferralWizard
+
+        try:
+            prefill = complaints.transfer_prefill(self.ctx, self.complaint_id)
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+            return False
+        wizard = OutgoingReferralWizard(
+            self.ctx, self, complaint_id=self.complaint_id, prefill=prefill
+        )
+        wizard.exec()
+        if wizard.referral_id is None:
+            return False
+        try:
+            complaints.link_transfer(self.ctx, self.complaint_id, wizard.referral_id)
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+        return True
+
+    def step_reply(self) -> bool:
+        return self._form(
+            "答复投诉举报人",
+            [
+                Field("replied_at", "答复时间", "datetime", True),
+                Field(
+                    "method",
+                    "答复方式",
+                    "choice",
+                    True,
+                    [
+                        (m, m)
+                        for m in ("电话", "当面", "书面（处理结果告知书）", "短信", "网络平台")
+                    ],
+                ),
+                Field("summary", "答复内容", "multiline", True),
+            ],
+            lambda v: complaints.record_reply(
+                self.ctx, self.complaint_id, v["replied_at"], v["method"], v["summary"]
+            ),
+            "乡镇告知投诉人或举报人调查处理结果（机制 三（二）3）。"
+            "书面答复可出具《处理结果告知书》。",
+        )
+
+    def step_feedback(self) -> bool:
+        return self._form(
+            "反馈告知部门",
+            [
+                Field("feedback_at", "反馈时间", "datetime", True),
+                Field("summary", "反馈内容", "multiline", True),
+            ],
+            lambda v: complaints.record_feedback(
+                self.ctx, self.complaint_id, v["feedback_at"], v["summary"]
+            ),
+            "乡镇应向告知的县级职能部门反馈调查处理结果（机制 三（二）3），"
+            "可出具《处理结果反馈函》。",
+        )
