@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     lt.add_argument("-o", "--output", type=Path, required=True, help="另存 PDF 的路径")
     lt.add_argument("--date", help="成文日期（默认今天），如 2026-11-29")
     lt.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+    lt.add_argument(
+        "--operator",
+        metavar="姓名",
+        help="以该工作人员身份出具（含投诉举报人信息的文书须由首问责任人或获准查看的人员出具）",
+    )
     return p
 
 
@@ -212,6 +217,17 @@ def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def _as_staff(ctx, name: str):  # type: ignore[no-untyped-def]
+    """The context acting as the active staff member of that name."""
+    from desktop_app.services import staff
+
+    found = [p for p in staff.list_all(ctx, active_only=True) if p.name == name.strip()]
+    if len(found) != 1:
+        problem = "没有" if not found else "有多名"
+        raise ServiceError(f"在用的工作人员中{problem}名为「{name}」的人员，请核对 --operator。")
+    return ctx.as_operator(found[0].id, found[0].name)
+
+
 def cmd_letter(args: argparse.Namespace, paths: DataPaths) -> int:
     from desktop_app.domain.validators import ValidationError, parse_date
     from desktop_app.services import letters
@@ -227,6 +243,8 @@ def cmd_letter(args: argparse.Namespace, paths: DataPaths) -> int:
         return _fail(f"输出文件已存在，未覆盖：{output}（确需覆盖请加 --overwrite）")
     ctx = _open(paths)
     try:
+        if args.operator:
+            ctx = _as_staff(ctx, args.operator)
         issued = letters.issue(ctx, args.doc_type, args.record_id, on=on)
         letters.save_copy(ctx, issued.id, output, overwrite=args.overwrite)
     finally:

@@ -28,8 +28,10 @@ from desktop_app.domain.validators import mask_id_number, mask_name, mask_phone
 from desktop_app.services import records
 from desktop_app.services.complaint_common import RECORD, Secrets, load, scrub
 from desktop_app.services.complaint_flow import outcome_locked
+from desktop_app.services.complaint_forms import ComplainantInput, ComplaintInput
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import RuleViolation
+from desktop_app.services.referral_forms import PartyInput
 from desktop_app.services.referral_records import HistoryRow
 from desktop_app.storage.models import (
     AuditEntry,
@@ -69,6 +71,17 @@ def _may_see(s: Session, ctx: ServiceContext, c: Complaint) -> bool:
         return True
     person = s.get(Staff, ctx.operator_id)
     return bool(person is not None and person.active and person.sees_complainants)
+
+
+def may_see_complainant(s: Session, ctx: ServiceContext, complaint_id: int) -> bool:
+    """For other services (letters) inside their own session."""
+    return _may_see(s, ctx, load(s, complaint_id))
+
+
+def names_complainant(s: Session, complaint_id: int | None) -> bool:
+    """The complaint has a named complainant (not anonymous)."""
+    c = s.get(Complaint, complaint_id) if complaint_id is not None else None
+    return bool(c is not None and not c.anonymous and c.complainant is not None)
 
 
 def can_see_complainant(ctx: ServiceContext, complaint_id: int) -> bool:
@@ -127,6 +140,70 @@ def reveal_complainant(
             "（举报人信息保密）。"
         )
     return view
+
+
+EDIT_REFUSED = (
+    "只有首问责任人和“人员”设置中获准查看投诉举报人信息的人员可以修改这件投诉举报的登记内容"
+    "（修改时需要看到投诉举报人信息）。"
+)
+
+
+def may_edit(s: Session, ctx: ServiceContext, c: Complaint) -> bool:
+    """A named complaint is corrected only by someone who may see the complainant."""
+    return bool(c.anonymous or c.complainant is None or _may_see(s, ctx, c))
+
+
+def edit_input(ctx: ServiceContext, complaint_id: int) -> tuple[ComplaintInput, int]:
+    """The registration as a form fills it in, and the version to save against.
+
+    The complainant is included in full, so loading it is a view of the identity
+    and is audited like :func:`reveal_complainant`; whoever may not see it may
+    not edit (:data:`EDIT_REFUSED`)."""
+    with ctx.read() as s:
+        c = load(s, complaint_id)
+        if c.status != S.REGISTERED:
+            raise RuleViolation("已登记核实结果的投诉举报不能再修改登记内容。")
+        if not may_edit(s, ctx, c):
+            raise RuleViolation(EDIT_REFUSED)
+        p = c.complainant
+        data = ComplaintInput(
+            received_at=c.received_at,
+            channel=c.channel,
+            content=c.content or "",
+            place=c.place,
+            first_contact_id=c.first_contact_id,
+            anonymous=bool(c.anonymous),
+            complainant=ComplainantInput(
+                name=p.name, phone=p.phone, id_number=p.id_number, address=p.address
+            )
+            if p is not None
+            else ComplainantInput(),
+            respondent=PartyInput(
+                kind=c.party_kind,
+                name=c.party_name,
+                id_number=c.party_id_number,
+                credit_code=c.party_credit_code,
+                address=c.party_address,
+                phone=c.party_phone,
+            ),
+            penalty_matter_id=c.penalty_matter_id,
+            informing_org_id=c.informing_org_id,
+            informed_on=c.informed_on,
+            materials_handed_over=bool(c.materials_handed_over),
+            note=c.note,
+        )
+        version, serial, named = c.version, c.serial, p is not None
+    if named:
+        with ctx.uow() as uow:
+            summary = f"查看投诉举报 {serial} 的投诉举报人信息（用途：修改登记内容）"
+            uow.audit(
+                AuditAction.VIEW_PERSONAL,
+                RECORD,
+                complaint_id,
+                summary,
+                after={"purpose": "修改登记内容"},
+            )
+    return data, version
 
 
 # --- history ---------------------------------------------------------------------------
@@ -225,7 +302,7 @@ def allowed_actions(ctx: ServiceContext, complaint_id: int) -> set[str]:
         if not c.anonymous and c.complainant is not None and _may_see(s, ctx, c):
             acts.add("reveal")
         if c.status == S.REGISTERED:
-            return acts | {"edit", "verify"}
+            return acts | {"verify"} | ({"edit"} if may_edit(s, ctx, c) else set())
         if c.status != S.HANDLING:
             return acts
         if outcome_locked(c, s) is None:

@@ -60,16 +60,19 @@ from desktop_app.services.complaint_forms import (
     validate_complaint,
 )
 from desktop_app.services.complaint_privacy import (
+    EDIT_REFUSED,
     ComplainantView,
     allowed_actions,
     can_see_complainant,
     complainant_masked,
+    edit_input,
     history,
+    may_edit,
     reveal_complainant,
 )
 from desktop_app.services.complaint_transfer import link_transfer, start_transfer, transfer_prefill
 from desktop_app.services.context import ServiceContext, UnitOfWork, check_version
-from desktop_app.services.errors import InvalidInput
+from desktop_app.services.errors import InvalidInput, RuleViolation
 from desktop_app.services.referral_forms import PartyInput
 from desktop_app.services.referral_records import HistoryRow
 from desktop_app.services.serials import next_serial
@@ -91,6 +94,7 @@ __all__ = [
     "allowed_actions",
     "can_see_complainant",
     "complainant_masked",
+    "edit_input",
     "file_case",
     "find_duplicates",
     "get",
@@ -196,6 +200,8 @@ def update(
         s = uow.session
         c = load(s, complaint_id)
         require(c, (ComplaintStatus.REGISTERED,), "修改登记内容")
+        if not may_edit(s, ctx, c):
+            raise RuleViolation(EDIT_REFUSED)
         check_version(c, expected_version)
         values, person, problems = check_complaint(ctx, s, data)
         if problems:

@@ -138,24 +138,71 @@ def preview(
             format_number(number_pattern(session, code), on.year, None) if tpl.numbered else None
         )
     if built.personal:
-        _audit_personal_view(ctx, tpl.name, built.record_type, record_id, "预览")
+        _personal_view(ctx, tpl.name, built.record_type, record_id, "预览")
     try:
         return render(tpl, _merge(built.values, overrides), number, author=built.issuer)
     except TemplateError as exc:
         raise InvalidInput({"template": str(exc)}) from exc
 
 
-def _audit_personal_view(
-    ctx: ServiceContext, name: str, record_type: RecordType, record_id: int, how: str
+# Letters that may show the complainant's identity (举报人信息保密): the 登记表
+# kept in the township and the 告知书 to the complainant. Only the staff who may
+# see the complainant may preview, issue, open or copy them; every view is audited.
+PERSONAL_TYPES = frozenset({"complaint_form", "complainant_notice"})
+
+REFUSED_PERSONAL = (
+    "这份文书含投诉举报人个人信息，只有首问责任人和“人员”设置中获准查看的人员可以预览、"
+    "出具、打印或另存（举报人信息保密）。"
+)
+
+
+def _may_see(
+    session: Session, ctx: ServiceContext, record_type: RecordType, record_id: int
+) -> bool:
+    if record_type != RecordType.COMPLAINT:
+        return True
+    from desktop_app.services.complaint_privacy import may_see_complainant
+
+    return may_see_complainant(session, ctx, record_id)
+
+
+def _personal_view(
+    ctx: ServiceContext,
+    name: str,
+    record_type: RecordType,
+    record_id: int,
+    how: str,
+    *,
+    audit_allowed: bool = True,
 ) -> None:
-    """举报人信息保密: every view of a complainant's identity is recorded."""
+    """举报人信息保密: every view of a complainant's identity is recorded, and so is
+    every refused attempt (which then raises)."""
+    with ctx.read() as session:
+        allowed = _may_see(session, ctx, record_type, record_id)
+    if allowed and not audit_allowed:
+        return
     with ctx.uow() as uow:
         uow.audit(
             AuditAction.VIEW_PERSONAL,
             record_type,
             record_id,
-            f"{how}{name}（含投诉举报人个人信息）",
+            f"{how}{name}（含投诉举报人个人信息）" + ("" if allowed else "被拒绝"),
         )
+    if not allowed:
+        raise RuleViolation(REFUSED_PERSONAL)
+
+
+def _personal_document(session: Session, doc: Document) -> bool:
+    """Does this registered letter show a complainant's identity?"""
+    if doc.doc_type not in PERSONAL_TYPES or doc.record_type != RecordType.COMPLAINT.value:
+        return False
+    return _names_complainant(session, doc.record_id)
+
+
+def _names_complainant(session: Session, complaint_id: int | None) -> bool:
+    from desktop_app.services.complaint_privacy import names_complainant
+
+    return names_complainant(session, complaint_id)
 
 
 def issue(
@@ -170,6 +217,15 @@ def issue(
         raise ServiceError("未设置数据文件夹，无法保存文书。")
     on = on or today()
     tpl = _template(code)
+    if code in PERSONAL_TYPES:
+        with ctx.read() as session:
+            personal = _provider(code).record_type == RecordType.COMPLAINT and (
+                _names_complainant(session, record_id)
+            )
+        if personal:  # a refusal is recorded; the issue itself records the view
+            _personal_view(
+                ctx, tpl.name, RecordType.COMPLAINT, record_id, "出具", audit_allowed=False
+            )
     folder = ctx.paths.documents / str(on.year)
     folder.mkdir(parents=True, exist_ok=True)
     written: Path | None = None
@@ -177,6 +233,8 @@ def issue(
         with ctx.uow() as uow:
             session = uow.session
             built = _values(session, code, record_id, on)
+            if built.personal and not _may_see(session, ctx, built.record_type, record_id):
+                raise RuleViolation(REFUSED_PERSONAL)
             values = _merge(built.values, overrides)
             number: str | None = None
             prefix: str | None = None
@@ -283,9 +341,17 @@ def get(ctx: ServiceContext, document_id: int) -> Document:
         return doc
 
 
-def stored_file(ctx: ServiceContext, document_id: int) -> Path:
-    """The registered PDF, checked against its SHA-256 (reprints are the same file)."""
+def stored_file(ctx: ServiceContext, document_id: int, how: str = "查看") -> Path:
+    """The registered PDF, checked against its SHA-256 (reprints are the same file).
+
+    A letter showing a complainant is opened only by staff who may see them,
+    and the opening is audited (``how``: 查看 / 另存)."""
     doc = get(ctx, document_id)
+    with ctx.read() as session:
+        personal = _personal_document(session, doc)
+    if personal:
+        record_type = RecordType(doc.record_type)
+        _personal_view(ctx, doc.title or doc.doc_type, record_type, doc.record_id, how)
     if ctx.paths is None or not doc.file_name:
         raise NotFound("该文书没有保存的文件。")
     path = ctx.paths.documents / doc.file_name
@@ -301,7 +367,7 @@ def stored_file(ctx: ServiceContext, document_id: int) -> Path:
 
 
 def save_copy(ctx: ServiceContext, document_id: int, dest: Path, overwrite: bool = False) -> Path:
-    source = stored_file(ctx, document_id)
+    source = stored_file(ctx, document_id, "另存")
     dest = Path(dest)
     if dest.exists() and not overwrite:
         raise ServiceError(f"文件已存在，未覆盖：{dest}")

@@ -18,7 +18,14 @@ from desktop_app.domain.terms import MeetingTopic, RecordType, Term
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import NotFound
 from desktop_app.services.ledgers import LISTS
-from desktop_app.storage.models import Organisation, PenaltyMatter, Staff
+from desktop_app.storage.models import (
+    Complaint,
+    EnforcementCase,
+    Organisation,
+    PenaltyMatter,
+    Referral,
+    Staff,
+)
 
 # One label per attribute name; the same name means the same thing in every table.
 FIELD_LABELS: dict[str, str] = {
@@ -166,6 +173,12 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 _HIDDEN = {"id", "version"}
+# links to another ledger record show that record's serial (and a case its number)
+_LINKED: dict[str, Any] = {
+    "case_id": EnforcementCase,
+    "referral_id": Referral,
+    "complaint_id": Complaint,
+}
 _STAFF_FIELDS = {k for k in FIELD_LABELS if k.endswith("_by_id")} | {
     "first_contact_id",
     "approver_id",
@@ -196,6 +209,13 @@ def format_value(session: Session, field: str, value: Any) -> str:
     if field in _STAFF_FIELDS:
         person = session.get(Staff, value)
         return person.name if person else f"（人员 {value}）"
+    if field in _LINKED:
+        model = _LINKED[field]
+        linked = session.get(model, value)
+        if linked is None:
+            return f"（已删除的记录 {value}）"
+        number = getattr(linked, "case_number", None)
+        return f"{linked.serial}（{number}）" if number else str(linked.serial)
     if field == "penalty_matter_id":
         matter = session.get(PenaltyMatter, value)
         return matter.name if matter else f"（事项 {value}）"

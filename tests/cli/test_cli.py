@@ -236,3 +236,43 @@ def test_letter_command_issues_registers_and_saves(
     con = sqlite3.connect(data / "enforcement.db")
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
     con.close()
+
+
+def test_letter_showing_a_complainant_needs_an_operator_who_may_see(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOWNSHIP_ENFORCEMENT_FONTS", "bundled")
+    data = tmp_path / "data"
+    assert run(data, "demo", "--records", "200", "--seed", "4") == 0
+    con = sqlite3.connect(data / "enforcement.db")
+    cid, first = con.execute(
+        "SELECT c.id, s.name FROM complaints c JOIN staff s ON s.id = c.first_contact_id "
+        "JOIN complainants p ON p.complaint_id = c.id WHERE c.anonymous = 0 "
+        "AND s.sees_complainants = 0 ORDER BY c.id LIMIT 1"
+    ).fetchone()
+    other = con.execute(
+        "SELECT name FROM staff WHERE active = 1 AND sees_complainants = 0 AND name != ? "
+        "AND name NOT IN (SELECT name FROM staff GROUP BY name HAVING count(*) > 1) LIMIT 1",
+        (first,),
+    ).fetchone()[0]
+    con.close()
+    out = tmp_path / "登记表.pdf"
+    # no operator, or one who may not see the complainant: refused, nothing written
+    for extra in ((), ("--operator", other)):
+        assert run(data, "letter", "complaint_form", str(cid), "-o", str(out), *extra) == 1
+        assert "举报人信息保密" in capsys.readouterr().err
+    assert (
+        run(data, "letter", "complaint_form", str(cid), "-o", str(out), "--operator", "无此人") == 1
+    )
+    assert "无此人" in capsys.readouterr().err
+    assert not out.exists()
+    # the first contact may
+    assert run(data, "letter", "complaint_form", str(cid), "-o", str(out), "--operator", first) == 0
+    assert out.exists()
+    con = sqlite3.connect(data / "enforcement.db")
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    refused = con.execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'view_personal' AND summary LIKE '%被拒绝%'"
+    ).fetchone()
+    con.close()
+    assert refused == (2,)  # every refused attempt is on record

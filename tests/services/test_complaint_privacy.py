@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
-from test_complaints import (
+from complaint_helpers import (
     ADDRESS,
     ENV,
     ID_NUMBER,
@@ -40,6 +39,7 @@ from test_complaints import (
     scan,
     verify,
 )
+from sqlalchemy import select, update
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, RecordType
@@ -75,6 +75,9 @@ def dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+# --- fixtures ----------------------------------------------------------------------------
+
+
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock, "now", lambda: NOW)
@@ -87,6 +90,7 @@ def people(ctx: ServiceContext) -> People:
 
 @pytest.fixture
 def op(ctx: ServiceContext, people: People) -> ServiceContext:
+    """The clerk who takes the calls is operating."""
     return ctx.as_operator(people.clerk, "张首问")
 
 
@@ -341,6 +345,43 @@ def test_reveal_is_refused_to_whoever_may_not_see(
         complaints.reveal_complainant(ctx.as_operator(people.leader, "王主任"), cid)
 
 
+def test_editing_a_named_complaint_needs_the_right_to_see_and_is_audited(
+    ctx: ServiceContext, op: ServiceContext, people: People
+) -> None:
+    cid = complaints.register(op, complaint())
+    data, version = complaints.edit_input(op, cid)
+    assert (data.complainant.name, data.complainant.phone) == (NAME, PHONE)
+    assert data.respondent.address == "赵八村3号" and data.channel == "phone"
+    views = _views(ctx, cid)
+    assert len(views) == 1 and "修改登记内容" in views[0] and NAME not in views[0]
+
+    other = ctx.as_operator(people.other, "赵旁人")
+    assert "edit" not in complaints.allowed_actions(other, cid)
+    with pytest.raises(RuleViolation, match="首问责任人"):
+        complaints.edit_input(other, cid)
+    data.content = "反映村东农田有人露天焚烧秸秆，已持续两天。"
+    with pytest.raises(RuleViolation, match="首问责任人"):
+        complaints.update(other, cid, data, version)
+    assert get(ctx, cid).content != data.content
+    leader = ctx.as_operator(people.leader, "王主任")
+    assert "edit" in complaints.allowed_actions(leader, cid)
+    complaints.update(op, cid, data, version)
+    assert get(ctx, cid).content == data.content
+    assert len(_views(ctx, cid)) == 1  # saving is not another view
+
+    # an anonymous complaint has nobody to protect: anyone may correct it
+    anon = complaints.register(op, complaint(anonymous=True, complainant=ComplainantInput()))
+    assert "edit" in complaints.allowed_actions(other, anon)
+    anon_data, anon_version = complaints.edit_input(other, anon)
+    assert _views(ctx, anon) == []
+    anon_data.place = "赵八村村西农田"
+    complaints.update(other, anon, anon_data, anon_version)
+    assert get(ctx, anon).place == "赵八村村西农田"
+    verify(op, anon, "no_violation")
+    with pytest.raises(RuleViolation, match="不能再修改"):
+        complaints.edit_input(other, anon)
+
+
 def test_an_anonymous_complaint_has_nothing_to_reveal(op: ServiceContext) -> None:
     cid = complaints.register(op, complaint(anonymous=True, complainant=ComplainantInput()))
     assert "reveal" not in complaints.allowed_actions(op, cid)
@@ -389,3 +430,40 @@ def test_a_file_named_after_the_complainant_is_refused(
     with pytest.raises(InvalidInput) as exc:
         complaints.register(op, informed(ctx), [scan(tmp_path, f"{NAME}举报信.pdf")])
     assert "改名" in exc.value.problems["materials"]
+
+
+def test_letters_showing_the_complainant_are_for_those_who_may_see(
+    ctx: ServiceContext, op: ServiceContext, people: People, tmp_path: Path
+) -> None:
+    cid = complaints.register(op, complaint())
+    verify(op, cid, "no_violation")
+    other = ctx.as_operator(people.other, "赵旁人")
+    before = len(_views(ctx, cid))
+    for code in sorted(letters.PERSONAL_TYPES):
+        with pytest.raises(RuleViolation, match="举报人信息保密"):
+            letters.preview(other, code, cid, on=NOW.date())
+        with pytest.raises(RuleViolation, match="举报人信息保密"):
+            letters.issue(other, code, cid, on=NOW.date())
+    refused = _views(ctx, cid)[before:]
+    assert len(refused) == 4 and all("被拒绝" in v for v in refused)
+    assert letters.for_record(ctx, RecordType.COMPLAINT, cid) == []
+
+    issued = letters.issue(op, "complainant_notice", cid, on=NOW.date())
+    copy = tmp_path / "告知书.pdf"
+    with pytest.raises(RuleViolation, match="举报人信息保密"):
+        letters.stored_file(other, issued.id)
+    with pytest.raises(RuleViolation, match="举报人信息保密"):
+        letters.save_copy(other, issued.id, copy)
+    assert not copy.exists()
+    leader = ctx.as_operator(people.leader, "王主任")
+    assert letters.save_copy(leader, issued.id, copy).read_bytes() == issued.path.read_bytes()
+    assert any("另存" in v and "被拒绝" not in v for v in _views(ctx, cid))
+
+    # letters to other organisations carry no identity: anyone may issue them
+    dept = complaints.register(op, informed(ctx))
+    verify(op, dept, "no_violation")
+    complaints.record_feedback(op, dept, datetime(2026, 11, 26, 10), "已函告县水利局。")
+    letters.issue(other, "feedback_letter", dept, on=NOW.date())
+    # nor does an anonymous complaint's register form
+    anon = complaints.register(op, complaint(anonymous=True, complainant=ComplainantInput()))
+    letters.issue(other, "complaint_form", anon, on=NOW.date())

@@ -343,6 +343,9 @@ def test_complainant_is_masked_revealed_only_when_allowed_and_audited(
         )
     assert len(views) == 1 and "李𠀀华" not in (views[0].summary or "")
     assert "电话回访" in (views[0].summary or "")
+    assert dialog.reveal_button.text() == "隐藏完整信息"
+    dialog.reveal_button.click()  # hides it again; hiding is not a view
+    assert "李𠀀华" not in shown(dialog) and "李*华" in shown(dialog)
     # Reopening the complaint shows it masked again.
     again = detail(qtbot, first, cid)
     assert "李𠀀华" not in shown(again)
@@ -352,6 +355,9 @@ def test_complainant_is_masked_revealed_only_when_allowed_and_audited(
     other_view = detail(qtbot, other, cid)
     assert not other_view.reveal_button.isVisibleTo(other_view)
     assert "李𠀀华" not in shown(other_view)
+    offered = [a.text() for a in other_view.new_letter_menu.actions()]
+    mine = [a.text() for a in dialog.new_letter_menu.actions()]
+    assert "投诉举报登记表" in mine and "投诉举报登记表" not in offered
     with pytest.raises(Exception, match="无权"):
         complaints.reveal_complainant(other, cid, "好奇")
 
@@ -363,3 +369,53 @@ def test_complainant_is_masked_revealed_only_when_allowed_and_audited(
     assert allowed.reveal_button.isVisibleTo(allowed)
     allowed.reveal()
     assert "李𠀀华" in shown(allowed)
+
+
+def test_registration_is_corrected_before_verification(
+    qtbot,
+    ctx: ServiceContext,
+    said: list[str],  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = ctx.as_operator(staff.save(ctx, staff.StaffInput(name="张敏", role="clerk")), "张敏")
+    cid = register(qtbot, first, respondent="某废品收购站")
+    dialog = detail(qtbot, first, cid)
+    assert dialog.buttons["edit"].isVisibleTo(dialog)
+    seen: list[str] = []
+
+    def run(d: ComplaintIntakeDialog) -> int:
+        seen.append(d.name.text())
+        assert d.windowTitle() == "修改投诉举报登记内容"
+        d.place.setText("赵八村村西")
+        d.phone.setText("139 0000 1111")
+        d.save()
+        return int(d.result())
+
+    monkeypatch.setattr(ComplaintIntakeDialog, "exec", run)
+    dialog.act("edit")
+    assert seen == ["李𠀀华"]  # the form needs the identity: an audited view
+    with ctx.read() as s:
+        c = s.get(Complaint, cid)
+        assert c is not None and c.place == "赵八村村西" and c.party_name == "某废品收购站"
+        assert c.complainant is not None and c.complainant.phone == "13900001111"
+    assert "修改登记内容" in " ".join(
+        dialog.history.item(r, 3).text() for r in range(dialog.history.rowCount())
+    )
+
+    # bad input in the correction: shown, nothing changed
+    def bad(d: ComplaintIntakeDialog) -> int:
+        d.content.setPlainText("")
+        d.save()
+        assert d.rows.error_text("content")
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(ComplaintIntakeDialog, "exec", bad)
+    dialog.act("edit")
+    with ctx.read() as s:
+        c = s.get(Complaint, cid)
+        assert c is not None and c.content and c.place == "赵八村村西"
+
+    # someone who may not see the complainant has no edit button
+    other = ctx.as_operator(staff.save(ctx, staff.StaffInput(name="赵磊", role="clerk")), "赵磊")
+    other_view = detail(qtbot, other, cid)
+    assert not other_view.buttons["edit"].isVisibleTo(other_view)

@@ -31,6 +31,7 @@ from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
 
 STEP_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("edit", "修改登记内容…"),
     ("verify", "登记核实结果…"),
     ("file_case", "立案…"),
     ("case_result", "登记查处结果…"),
@@ -45,6 +46,7 @@ class ComplaintDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.complaint_id = ctx, complaint_id
         self.changed = False
+        self.revealed = False
         self.resize(860, 700)
         self.duties = QLabel()
         self.duties.setObjectName("warningBanner")
@@ -113,15 +115,24 @@ class ComplaintDialog(QDialog):
         duties = complaints.pending_duties(self.ctx, self.complaint_id)
         self.duties.setText("尚待办理：" + "；".join(duties) if duties else "")
         self.duties.setVisible(bool(duties))
-        self._show_person(complaints.complainant_masked(self.ctx, self.complaint_id))
-        self._fill_letters()
-        self._fill_history()
+        self.revealed = False
+        person = complaints.complainant_masked(self.ctx, self.complaint_id)
+        self._show_person(person)
         allowed = complaints.allowed_actions(self.ctx, self.complaint_id)
+        # letters showing the complainant are for those who may see them
+        self._fill_letters(personal=person.anonymous or "reveal" in allowed)
+        self._fill_history()
         for key, button in self.buttons.items():
             button.setVisible(key in allowed)
         self.reveal_button.setVisible("reveal" in allowed)
 
     def _show_person(self, view: complaints.ComplainantView) -> None:
+        self.reveal_button.setText("查看完整信息…" if view.masked else "隐藏完整信息")
+        self.person_box.setTitle(
+            "投诉举报人（保密）"
+            if view.masked
+            else "投诉举报人（保密，已显示完整信息，本次查看已记录）"
+        )
         while self.person_form.rowCount():
             self.person_form.removeRow(0)
         if view.anonymous:
@@ -135,7 +146,7 @@ class ComplaintDialog(QDialog):
         ):
             self.person_form.addRow(f"{label}：", QLabel(value or ""))
 
-    def _fill_letters(self) -> None:
+    def _fill_letters(self, personal: bool) -> None:
         while self.letters_layout.count():
             item = self.letters_layout.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -153,6 +164,8 @@ class ComplaintDialog(QDialog):
         new = QPushButton("出具文书…")
         menu = QMenu(new)
         for t in letters.document_types(RecordType.COMPLAINT):
+            if t.code in letters.PERSONAL_TYPES and not personal:
+                continue
             action = menu.addAction(t.name)
             action.triggered.connect(lambda _=False, c=t.code: self.open_letter(code=c))
         new.setMenu(menu)
@@ -175,6 +188,10 @@ class ComplaintDialog(QDialog):
     # --- actions ------------------------------------------------------------------------
 
     def reveal(self) -> None:
+        if self.revealed:  # the button hides it again
+            self.revealed = False
+            self._show_person(complaints.complainant_masked(self.ctx, self.complaint_id))
+            return
         purpose = prompts.ask_text(
             self, "查看投诉举报人信息", "查看原因（将记入操作留痕，如：电话回访）："
         )
@@ -186,6 +203,7 @@ class ComplaintDialog(QDialog):
             prompts.warn(self, str(exc))
             return
         self._show_person(view)
+        self.revealed = True
         self._fill_history()
 
     def open_letter(self, *, code: str | None = None, document_id: int | None = None) -> None:
@@ -212,6 +230,18 @@ class ComplaintDialog(QDialog):
     def _form(self, title: str, fields: list[Field], submit: object, intro: str = "") -> bool:
         form = ActionForm(title, fields, submit, self, intro)  # type: ignore[arg-type]
         return form.exec() == QDialog.DialogCode.Accepted
+
+    def step_edit(self) -> bool:
+        from desktop_app.ui.dialogs.complaint_intake import ComplaintIntakeDialog
+
+        try:
+            data, version = complaints.edit_input(self.ctx, self.complaint_id)
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+            return False
+        dialog = ComplaintIntakeDialog(self.ctx, self, (self.complaint_id, data, version))
+        dialog.exec()
+        return True  # saved or not, loading it was an audited view: the history shows it
 
     def step_verify(self) -> bool:
         outcomes = [(m.label, m.value) for m in ComplaintOutcome]

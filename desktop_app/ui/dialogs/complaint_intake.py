@@ -8,6 +8,7 @@ out. Ctrl+S saves.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -40,10 +41,19 @@ from desktop_app.ui.widgets.form_helpers import FieldRows, make_form, problems_s
 
 
 class ComplaintIntakeDialog(QDialog):
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    """New complaint; or, given ``existing`` (id, data, version from
+    :func:`complaints.edit_input`), the correction of one not yet verified."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        parent: QWidget | None = None,
+        existing: tuple[int, complaints.ComplaintInput, int] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.complaint_id: int | None = None
+        self.existing = existing
         self.materials: list[Path] = []
         self.penalty_matter_id: int | None = None
         self.setWindowTitle("登记投诉举报")
@@ -176,7 +186,44 @@ class ComplaintIntakeDialog(QDialog):
         self.place.textChanged.connect(lambda _t: self._timer.start())
         self.content.textChanged.connect(self._timer.start)
         self._update_visibility()
+        if existing is not None:
+            self._fill(existing[1])
+            self.setWindowTitle("修改投诉举报登记内容")
+            # handed-over files are added at intake; later ones go with the record's letters
+            self.rows.labels["materials"].setVisible(False)
+            self.rows.widgets["materials"].parentWidget().setVisible(False)
         self.content.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill(self, data: complaints.ComplaintInput) -> None:
+        self.received_at.setDateTime(to_qdatetime(data.received_at))
+        self.channel.setCurrentIndex(max(self.channel.findData(str(data.channel)), 0))
+        if self.first_contact.findData(data.first_contact_id) < 0 and data.first_contact_id:
+            names = {p.id: p.name for p in staff.list_all(self.ctx)}
+            self.first_contact.addItem(
+                names.get(data.first_contact_id, "（已停用）"), data.first_contact_id
+            )
+        self.first_contact.setCurrentIndex(self.first_contact.findData(data.first_contact_id))
+        self.anonymous.setChecked(data.anonymous)
+        p = data.complainant
+        self.name.setText(p.name or "")
+        self.phone.setText(p.phone or "")
+        self.id_number.setText(p.id_number or "")
+        self.address.setText(p.address or "")
+        self.content.setPlainText(data.content)
+        self.place.setText(data.place or "")
+        r = data.respondent
+        kind = str(r.kind) if r.kind else None
+        self.respondent_kind.setCurrentIndex(max(self.respondent_kind.findData(kind), 0))
+        self.respondent.setText(r.name or "")
+        self.penalty_matter_id = data.penalty_matter_id
+        if data.penalty_matter_id is not None:
+            self.jurisdiction.setText("已选定职责清单事项；如需更换，请输入关键词重新查询。")
+        if data.informing_org_id is not None:
+            self.informing.setCurrentIndex(max(self.informing.findData(data.informing_org_id), 0))
+        if data.informed_on is not None:
+            self.informed_on.setDate(data.informed_on)
+        self.handed_over.setChecked(data.materials_handed_over)
+        self._update_visibility()
 
     # --- behaviour ----------------------------------------------------------------------
 
@@ -240,12 +287,20 @@ class ComplaintIntakeDialog(QDialog):
                 id_number=self.id_number.text().strip() or None,
                 address=self.address.text().strip() or None,
             ),
-            respondent=referrals.PartyInput(kind=kind, name=self.respondent.text().strip() or None),
+            respondent=self._respondent(kind),
             penalty_matter_id=self.penalty_matter_id,
             informing_org_id=self.informing.currentData() if informed else None,
             informed_on=self.informed_on.date().toPython() if informed else None,
             materials_handed_over=self.handed_over.isChecked() if informed else False,
         )
+
+    def _respondent(self, kind: str | None) -> referrals.PartyInput:
+        name = self.respondent.text().strip() or None
+        if self.existing is None:
+            return referrals.PartyInput(kind=kind, name=name)
+        # the quick form shows kind and name; what else the record holds is kept
+        old = self.existing[1].respondent
+        return dataclasses.replace(old, kind=kind, name=name)
 
     def check_duplicates(self) -> None:
         data = self.collect()
@@ -254,7 +309,11 @@ class ComplaintIntakeDialog(QDialog):
             return
         try:
             rows = complaints.find_duplicates(
-                self.ctx, data.place, data.penalty_matter_id, data.content
+                self.ctx,
+                data.place,
+                data.penalty_matter_id,
+                data.content,
+                exclude_id=self.existing[0] if self.existing else None,
             )
         except ServiceError:
             rows = []
@@ -274,7 +333,13 @@ class ComplaintIntakeDialog(QDialog):
         self.rows.clear()
         data = self.collect()
         try:
-            self.complaint_id = complaints.register(self.ctx, data, self.materials)
+            if self.existing is None:
+                self.complaint_id = complaints.register(self.ctx, data, self.materials)
+            else:
+                complaint_id, old, version = self.existing
+                data.note = old.note
+                complaints.update(self.ctx, complaint_id, data, version)
+                self.complaint_id = complaint_id
         except InvalidInput as exc:
             unplaced = self.rows.show(exc.problems)
             prompts.warn(self, problems_summary(exc.problems))
