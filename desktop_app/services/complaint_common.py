@@ -107,6 +107,21 @@ def matter_core(name: str) -> str:
     return text
 
 
+# "县水利局告知：" / "12345热线转办：" then "群众来电反映" / "举报": how the clerk wrote
+# down who said it, not the matter itself
+_REPORTED = re.compile(
+    r"^(?:[^：:，,。]{0,20}(?:告知|转办|转来)[：:])?\s*"
+    r"(?:有)?(?:群众|村民|居民)?(?:来电|来访|来信|电话|网上|通过网络)?(?:反映|举报|投诉)(?!人)(?:称)?[：:，,]?"
+)
+
+
+def reported_matter(text: str) -> str:
+    """The complaint's content without its lead-in: "群众来电反映村东有人焚烧垃圾"
+    → "村东有人焚烧垃圾" (unchanged when nothing would be left)."""
+    body = _REPORTED.sub("", text.strip(), count=1).strip()
+    return body or text.strip()
+
+
 def first_sentence(text: str, limit: int = 60) -> str:
     part = re.split(r"[。！？!?\n；;]", text.strip(), maxsplit=1)[0].strip()
     return part if len(part) <= limit else part[: limit - 1] + "…"

@@ -39,6 +39,7 @@ from desktop_app.services.complaint_common import (
     load,
     matter_core,
     record_change,
+    reported_matter,
     require,
     require_outcome,
 )
@@ -73,13 +74,14 @@ def _cn_date(value: date) -> str:
 def _prefill(s: Session, c: Complaint) -> OutgoingInput:
     secrets = Secrets.of(c.complainant)
     matter = s.get(PenaltyMatter, c.penalty_matter_id) if c.penalty_matter_id else None
-    what = matter_core(matter.name) if matter else first_sentence(c.content)
+    reported = reported_matter(c.content)
+    what = matter_core(matter.name) if matter else first_sentence(reported)
     if c.channel == ComplaintChannel.DEPARTMENT and c.informing_org_id:
         dept = s.get(Organisation, c.informing_org_id)
         source = f"接到{dept.name if dept else '县级职能部门'}告知的投诉举报"
     else:
         source = "接到群众投诉举报"
-    facts = f"{_cn_date(c.received_at)}，我镇{source}，反映：{c.content.strip()}"
+    facts = f"{_cn_date(c.received_at)}，我镇{source}，反映：{reported}"
     if c.verification_note:
         facts = facts.rstrip("。") + "。\n经初步核实：" + c.verification_note.strip()
     facts = scrub_text(facts, secrets)

@@ -542,7 +542,7 @@ def test_transferred_creates_the_outgoing_transfer_prefilled(
     assert r.status == ReferralStatus.DRAFT and r.complaint_id == cid
     assert (r.found_at, r.found_how, r.receiver_id) == (VERIFIED, FoundHow.COMPLAINT, org(ctx, ENV))
     assert (r.party_name, r.place) == ("王建国", "赵八村村东农田")
-    assert r.matter == "反映村东农田有人露天焚烧秸秆，浓烟很大，影响附近居民"
+    assert r.matter == "村东农田有人露天焚烧秸秆，浓烟很大，影响附近居民"
     assert "属生态环境部门职责" in (r.facts or "")
     assert r.deadline_at == end(date(2026, 11, 30))
     mats = referrals.list_materials(op, rid)
@@ -569,6 +569,9 @@ def test_transfer_through_the_wizard_prefill_and_link(
     assert counts(ctx) == before  # nothing written
     assert prefill.complaint_id == cid and prefill.found_how == FoundHow.COMPLAINT
     assert prefill.found_at == VERIFIED and prefill.place == ""
+    # "反映…": how the clerk wrote it down is not the matter transferred
+    assert prefill.matter == "村东农田有人露天焚烧秸秆，浓烟很大，影响附近居民"
+    assert "反映：村东农田有人露天焚烧秸秆" in (prefill.facts or "")
     # The wizard fills the place; a clerk who typed the complainant's phone into it is stopped.
     prefill.place, prefill.receiver_id = "赵八村村东农田", org(ctx, ENV)
     prefill.facts = (prefill.facts or "") + f"\n投诉人电话{PHONE[:3]} {PHONE[3:]}"
@@ -766,3 +769,20 @@ def test_history_records_every_step(ctx: ServiceContext, op: ServiceContext) -> 
             )
         ).scalar()
     assert n == len(rows)
+
+
+@pytest.mark.parametrize(
+    "content, matter",
+    [
+        ("群众来电反映赵八村村东有人夜间焚烧垃圾。", "赵八村村东有人夜间焚烧垃圾。"),
+        ("县水利局告知：反映滹沱河韩家庄段有人偷采河沙", "滹沱河韩家庄段有人偷采河沙"),
+        ("12345热线转办：举报南孟村有人砍伐林带", "南孟村有人砍伐林带"),
+        ("投诉人称夜间噪音大", "投诉人称夜间噪音大"),  # the word after is 人: kept
+        ("反映", "反映"),  # nothing would be left: kept
+        ("村东有人焚烧秸秆", "村东有人焚烧秸秆"),
+    ],
+)
+def test_the_lead_in_of_a_complaint_is_not_its_matter(content: str, matter: str) -> None:
+    from desktop_app.services.complaint_common import reported_matter
+
+    assert reported_matter(content) == matter
