@@ -11,10 +11,7 @@ to the audit trail naming the complaint and the purpose, never the person.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Date, DateTime, and_, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.terms import (
@@ -22,25 +19,20 @@ from desktop_app.domain.terms import (
     CaseStatus,
     ComplaintOutcome,
     ComplaintStatus,
-    RecordType,
 )
 from desktop_app.domain.validators import mask_id_number, mask_name, mask_phone
-from desktop_app.services import records
 from desktop_app.services.complaint_common import RECORD, Secrets, load, scrub
 from desktop_app.services.complaint_flow import outcome_locked
 from desktop_app.services.complaint_forms import ComplainantInput, ComplaintInput
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import RuleViolation
+from desktop_app.services.record_history import HistoryRow, record_history
 from desktop_app.services.referral_forms import PartyInput
-from desktop_app.services.referral_records import HistoryRow
 from desktop_app.storage.models import (
-    AuditEntry,
     Complaint,
-    Document,
     EnforcementCase,
     Staff,
 )
-from desktop_app.storage.types import TermType
 
 S = ComplaintStatus
 O = ComplaintOutcome  # noqa: E741
@@ -208,82 +200,12 @@ def edit_input(ctx: ServiceContext, complaint_id: int) -> tuple[ComplaintInput, 
 
 # --- history ---------------------------------------------------------------------------
 
-_EXTRA_LABELS = {
-    "title": "材料名称",
-    "kind": "材料类别",
-    "copies": "份数",
-    "original_name": "文件名",
-    "category": "附件类别",
-    "size": "文件大小（字节）",
-    "sha256": "SHA-256校验值",
-    "attachment_id": "附件编号",
-    "purpose": "查看用途",
-}
-
-
-def _typed(key: str, value: Any) -> Any:
-    col = Complaint.__table__.c.get(key)
-    if col is None or value is None or not isinstance(value, str):
-        return value
-    try:
-        if isinstance(col.type, TermType):
-            return col.type.term(value)
-        if isinstance(col.type, DateTime):
-            return datetime.fromisoformat(value)
-        if isinstance(col.type, Date):
-            return date.fromisoformat(value)
-    except ValueError:
-        return value
-    return value
-
-
-def _changes(
-    s: Session, before: dict[str, Any], after: dict[str, Any]
-) -> list[tuple[str, str, str]]:
-    out = []
-    for key in [*after, *(k for k in before if k not in after)]:
-        if key in ("id", "serial"):
-            continue
-        old = records.format_value(s, key, _typed(key, before.get(key)))
-        new = records.format_value(s, key, _typed(key, after.get(key)))
-        if old or new:
-            out.append((_EXTRA_LABELS.get(key) or records.label(key), old, new))
-    return out
-
 
 def history(ctx: ServiceContext, complaint_id: int) -> list[HistoryRow]:
     """The complaint's audit entries (and its letters'), oldest first."""
     with ctx.read() as s:
         load(s, complaint_id)
-        docs = select(Document.id).where(
-            Document.record_type == RECORD.value, Document.record_id == complaint_id
-        )
-        entries = s.execute(
-            select(AuditEntry)
-            .where(
-                or_(
-                    and_(
-                        AuditEntry.record_type == RECORD.value,
-                        AuditEntry.record_id == complaint_id,
-                    ),
-                    and_(
-                        AuditEntry.record_type == RecordType.DOCUMENT.value,
-                        AuditEntry.record_id.in_(docs),
-                    ),
-                )
-            )
-            .order_by(AuditEntry.id)
-        ).scalars()
-        return [
-            HistoryRow(
-                e.at,
-                e.operator_name or "",
-                AuditAction.label_of(e.action),
-                e.summary or "",
-                _changes(s, e.before or {}, e.after or {}) if e.record_type == RECORD.value else [],
-            )
-            for e in entries
-        ]
+        return record_history(s, RECORD, Complaint, complaint_id)
 
 
 # --- actions ---------------------------------------------------------------------------

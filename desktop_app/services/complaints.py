@@ -73,8 +73,8 @@ from desktop_app.services.complaint_privacy import (
 from desktop_app.services.complaint_transfer import link_transfer, start_transfer, transfer_prefill
 from desktop_app.services.context import ServiceContext, UnitOfWork, check_version
 from desktop_app.services.errors import InvalidInput, RuleViolation
+from desktop_app.services.record_history import HistoryRow
 from desktop_app.services.referral_forms import PartyInput
-from desktop_app.services.referral_records import HistoryRow
 from desktop_app.services.serials import next_serial
 from desktop_app.storage.models import (
     Complainant,

@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from desktop_app.domain.terms import (
     CASE_SOURCE_MATERIALS,
     AuditAction,
     Direction,
     MaterialKind,
-    RecordType,
     ReferralStatus,
 )
-from desktop_app.services import attachments, records
+from desktop_app.services import attachments
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.services.forms import Checker
+from desktop_app.services.record_history import HistoryRow, record_history
 from desktop_app.services.referral_common import RECORD, load, require
-from desktop_app.storage.models import Attachment, AuditEntry, Document, Material, Referral
-from desktop_app.storage.types import TermType
+from desktop_app.storage.models import Attachment, Material, Referral
 
 S = ReferralStatus
 OUT = Direction.OUTGOING
@@ -40,15 +37,6 @@ class MaterialRow:
     copies: int
     attachment_id: int | None
     original_name: str | None
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    at: datetime
-    operator: str
-    action_label: str
-    summary: str
-    changes: list[tuple[str, str, str]]  # (field label, before, after)
 
 
 # --- materials (三（一）3) --------------------------------------------------------------
@@ -181,84 +169,12 @@ def list_materials(ctx: ServiceContext, referral_id: int) -> list[MaterialRow]:
 
 # --- history and actions ---------------------------------------------------------------
 
-_EXTRA_LABELS = {
-    "title": "材料名称",
-    "kind": "材料类别",
-    "pages": "页数",
-    "copies": "份数",
-    "original_name": "文件名",
-    "category": "附件类别",
-    "size": "文件大小（字节）",
-    "sha256": "SHA-256校验值",
-    "attachment_id": "附件编号",
-    "dispute_id": "管辖争议记录",
-    "dispute_serial": "管辖争议编号",
-}
-
-
-def _typed(key: str, value: Any) -> Any:
-    col = Referral.__table__.c.get(key)
-    if col is None or value is None or not isinstance(value, str):
-        return value
-    try:
-        if isinstance(col.type, TermType):
-            return col.type.term(value)
-        if isinstance(col.type, DateTime):
-            return datetime.fromisoformat(value)
-        if isinstance(col.type, Date):
-            return date.fromisoformat(value)
-    except ValueError:
-        return value
-    return value
-
-
-def _changes(
-    s: Session, before: dict[str, Any], after_: dict[str, Any]
-) -> list[tuple[str, str, str]]:
-    out = []
-    for key in [*after_, *(k for k in before if k not in after_)]:
-        if key in ("id", "serial"):
-            continue
-        old = records.format_value(s, key, _typed(key, before.get(key)))
-        new = records.format_value(s, key, _typed(key, after_.get(key)))
-        if old or new:
-            out.append((_EXTRA_LABELS.get(key) or records.label(key), old, new))
-    return out
-
 
 def history(ctx: ServiceContext, referral_id: int) -> list[HistoryRow]:
     """The record's audit entries (and its letters'), oldest first."""
     with ctx.read() as s:
         load(s, referral_id)
-        docs = select(Document.id).where(
-            Document.record_type == RECORD.value, Document.record_id == referral_id
-        )
-        entries = s.execute(
-            select(AuditEntry)
-            .where(
-                or_(
-                    and_(
-                        AuditEntry.record_type == RECORD.value,
-                        AuditEntry.record_id == referral_id,
-                    ),
-                    and_(
-                        AuditEntry.record_type == RecordType.DOCUMENT.value,
-                        AuditEntry.record_id.in_(docs),
-                    ),
-                )
-            )
-            .order_by(AuditEntry.id)
-        ).scalars()
-        return [
-            HistoryRow(
-                e.at,
-                e.operator_name or "",
-                AuditAction.label_of(e.action),
-                e.summary or "",
-                _changes(s, e.before or {}, e.after or {}) if e.record_type == RECORD.value else [],
-            )
-            for e in entries
-        ]
+        return record_history(s, RECORD, Referral, referral_id)
 
 
 def allowed_actions(ctx: ServiceContext, referral_id: int) -> set[str]:

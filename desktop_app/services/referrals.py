@@ -40,6 +40,7 @@ from desktop_app.services import calendar as calendar_service
 from desktop_app.services.context import ServiceContext, check_version
 from desktop_app.services.errors import RuleViolation
 from desktop_app.services.forms import Checker
+from desktop_app.services.record_history import HistoryRow
 from desktop_app.services.referral_common import (
     DEADLINE_WHAT,
     DEPARTMENT_KINDS,
@@ -76,7 +77,6 @@ from desktop_app.services.referral_forms import (
     raise_problems,
 )
 from desktop_app.services.referral_records import (
-    HistoryRow,
     MaterialRow,
     add_material,
     allowed_actions,

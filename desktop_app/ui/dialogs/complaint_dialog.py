@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QMenu,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,6 +24,7 @@ from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
+from desktop_app.ui.widgets.record_panels import HistoryTable, LettersPanel, fill_details
 
 STEP_BUTTONS: tuple[tuple[str, str], ...] = (
     ("edit", "修改登记内容…"),
@@ -69,14 +65,9 @@ class ComplaintDialog(QDialog):
         self.reveal_button.clicked.connect(self.reveal)
         person_layout.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignLeft)
 
-        self.letters_box = QWidget()
-        self.letters_layout = QVBoxLayout(self.letters_box)
-        self.tabs.addTab(self.letters_box, "文书")
-        self.history = QTableWidget(0, 4)
-        self.history.setHorizontalHeaderLabels(["时间", "操作人", "操作", "内容"])
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.history.verticalHeader().setVisible(False)
+        self.letters_panel = LettersPanel(self.open_letter)
+        self.tabs.addTab(self.letters_panel, "文书")
+        self.history = HistoryTable()
         self.tabs.addTab(self.history, "操作记录")
 
         self.buttons: dict[str, QPushButton] = {}
@@ -105,13 +96,7 @@ class ComplaintDialog(QDialog):
         serial = next((v for k, v in fields if k == "台账编号"), "")
         status = next((v for k, v in fields if k == "状态"), "")
         self.setWindowTitle(f"投诉举报 {serial}（{status}）")
-        while self.details_form.rowCount():
-            self.details_form.removeRow(0)
-        for label, text in fields:
-            value = QLabel(text)
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.details_form.addRow(QLabel(f"{label}："), value)
+        fill_details(self.details_form, fields)
         duties = complaints.pending_duties(self.ctx, self.complaint_id)
         self.duties.setText("尚待办理：" + "；".join(duties) if duties else "")
         self.duties.setVisible(bool(duties))
@@ -144,46 +129,22 @@ class ComplaintDialog(QDialog):
             ("身份证号码", view.id_number),
             ("住址", view.address),
         ):
-            self.person_form.addRow(f"{label}：", QLabel(value or ""))
+            if value:  # what was not given is not listed
+                self.person_form.addRow(f"{label}：", QLabel(value))
 
     def _fill_letters(self, personal: bool) -> None:
-        while self.letters_layout.count():
-            item = self.letters_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        issued = letters.for_record(self.ctx, RecordType.COMPLAINT, self.complaint_id)
-        for doc in issued:
-            state = "（已作废）" if str(doc.status) == "voided" else ""
-            button = QPushButton(f"{doc.title}  {doc.number or ''}{state}")
-            button.setStyleSheet("text-align: left; padding: 6px;")
-            button.clicked.connect(lambda _=False, d=doc.id: self.open_letter(document_id=d))
-            self.letters_layout.addWidget(button)
-        if not issued:
-            self.letters_layout.addWidget(QLabel("尚未出具文书。"))
-        new = QPushButton("出具文书…")
-        menu = QMenu(new)
-        for t in letters.document_types(RecordType.COMPLAINT):
-            if t.code in letters.PERSONAL_TYPES and not personal:
-                continue
-            action = menu.addAction(t.name)
-            action.triggered.connect(lambda _=False, c=t.code: self.open_letter(code=c))
-        new.setMenu(menu)
-        self.new_letter_menu = menu
-        self.letters_layout.addWidget(new)
-        self.letters_layout.addStretch(1)
+        self.letters_panel.fill(
+            letters.for_record(self.ctx, RecordType.COMPLAINT, self.complaint_id),
+            [
+                (t.code, t.name)
+                for t in letters.document_types(RecordType.COMPLAINT)
+                if personal or t.code not in letters.PERSONAL_TYPES
+            ],
+        )
+        self.new_letter_menu = self.letters_panel.menu
 
     def _fill_history(self) -> None:
-        rows = complaints.history(self.ctx, self.complaint_id)
-        self.history.setRowCount(len(rows))
-        for r, h in enumerate(rows):
-            changes = "；".join(f"{f}：{b or '（空）'} → {a or '（空）'}" for f, b, a in h.changes)
-            text = h.summary + (f"（{changes}）" if changes else "")
-            for c, value in enumerate((f"{h.at:%Y-%m-%d %H:%M}", h.operator, h.action_label, text)):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
-                self.history.setItem(r, c, item)
-        self.history.resizeColumnsToContents()
+        self.history.fill(complaints.history(self.ctx, self.complaint_id))
 
     # --- actions ------------------------------------------------------------------------
 

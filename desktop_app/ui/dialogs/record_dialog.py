@@ -21,6 +21,7 @@ from desktop_app.services import letters
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
+from desktop_app.ui.widgets.record_panels import fill_details
 
 
 class RecordDialog(QDialog):
@@ -43,11 +44,7 @@ class RecordDialog(QDialog):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setHorizontalSpacing(16)
         form.setVerticalSpacing(8)
-        for label, text in fields:
-            value = QLabel(text)
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(QLabel(f"{label}："), value)
+        fill_details(form, fields)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)

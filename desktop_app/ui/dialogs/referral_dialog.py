@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -30,6 +29,7 @@ from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
+from desktop_app.ui.widgets.record_panels import HistoryTable, LettersPanel, fill_details
 
 STEP_BUTTONS: tuple[tuple[str, str], ...] = (
     ("edit", "修改"),
@@ -88,15 +88,10 @@ class ReferralDialog(QDialog):
         box.addWidget(self.materials)
         self.tabs.addTab(materials_tab, "移送材料")
 
-        self.letters_box = QWidget()
-        self.letters_layout = QVBoxLayout(self.letters_box)
-        self.tabs.addTab(self.letters_box, "文书")
+        self.letters_panel = LettersPanel(self.open_letter)
+        self.tabs.addTab(self.letters_panel, "文书")
 
-        self.history = QTableWidget(0, 4)
-        self.history.setHorizontalHeaderLabels(["时间", "操作人", "操作", "内容"])
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.history.verticalHeader().setVisible(False)
+        self.history = HistoryTable()
         self.tabs.addTab(self.history, "操作记录")
 
         self.deadline = QLabel()
@@ -127,13 +122,7 @@ class ReferralDialog(QDialog):
         serial = next((v for k, v in fields if k == "台账编号"), "")
         status = next((v for k, v in fields if k == "状态"), "")
         self.setWindowTitle(f"案件移送 {serial}（{status}）")
-        while self.details_form.rowCount():
-            self.details_form.removeRow(0)
-        for label, text in fields:
-            value = QLabel(text)
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.details_form.addRow(QLabel(f"{label}："), value)
+        fill_details(self.details_form, fields)
         deadline = next((v for k, v in fields if k == "当前期限"), "")
         what = next((v for k, v in fields if k == "期限事项"), "期限")
         self.deadline.setText(f"{what}：{deadline}" if deadline else "")
@@ -163,40 +152,14 @@ class ReferralDialog(QDialog):
                 self.materials.setItem(r, c, QTableWidgetItem(text))
 
     def _fill_letters(self) -> None:
-        while self.letters_layout.count():
-            item = self.letters_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        issued = letters.for_record(self.ctx, RecordType.REFERRAL, self.referral_id)
-        for doc in issued:
-            state = "（已作废）" if str(doc.status) == "voided" else ""
-            button = QPushButton(f"{doc.title}  {doc.number or ''}{state}")
-            button.setStyleSheet("text-align: left; padding: 6px;")
-            button.clicked.connect(lambda _=False, d=doc.id: self.open_letter(document_id=d))
-            self.letters_layout.addWidget(button)
-        if not issued:
-            self.letters_layout.addWidget(QLabel("尚未出具文书。"))
-        new = QPushButton("出具文书…")
-        menu = QMenu(new)
-        for t in letters.document_types(RecordType.REFERRAL):
-            action = menu.addAction(t.name)
-            action.triggered.connect(lambda _=False, c=t.code: self.open_letter(code=c))
-        new.setMenu(menu)
-        self.new_letter_menu = menu
-        self.letters_layout.addWidget(new)
-        self.letters_layout.addStretch(1)
+        self.letters_panel.fill(
+            letters.for_record(self.ctx, RecordType.REFERRAL, self.referral_id),
+            [(t.code, t.name) for t in letters.document_types(RecordType.REFERRAL)],
+        )
+        self.new_letter_menu = self.letters_panel.menu
 
     def _fill_history(self) -> None:
-        rows = referrals.history(self.ctx, self.referral_id)
-        self.history.setRowCount(len(rows))
-        for r, h in enumerate(rows):
-            changes = "；".join(f"{f}：{b or '（空）'} → {a or '（空）'}" for f, b, a in h.changes)
-            text = h.summary + (f"（{changes}）" if changes else "")
-            for c, value in enumerate((f"{h.at:%Y-%m-%d %H:%M}", h.operator, h.action_label, text)):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
-                self.history.setItem(r, c, item)
-        self.history.resizeColumnsToContents()
+        self.history.fill(referrals.history(self.ctx, self.referral_id))
 
     # --- materials and letters -------------------------------------------------------
 
