@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.terms import (
@@ -27,6 +26,7 @@ from desktop_app.domain.terms import (
 from desktop_app.services import audit
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services import settings as settings_service
+from desktop_app.services.case_filing import check_filing, open_case
 from desktop_app.services.complaint_common import (
     Secrets,
     duties,
@@ -45,7 +45,6 @@ from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import RuleViolation
 from desktop_app.services.forms import Checker
 from desktop_app.services.referral_common import after, day, moment
-from desktop_app.services.serials import next_serial
 from desktop_app.storage.models import Complaint, EnforcementCase, PenaltyMatter, Staff
 
 S = ComplaintStatus
@@ -149,23 +148,9 @@ def file_case(ctx: ServiceContext, complaint_id: int, case_number: str, filed_on
         c = load(s, complaint_id)
         require(c, (S.HANDLING,), "立案")
         require_outcome(c, O.CASE_FILED, "立案")
-        if c.case_id is not None:
-            existing = s.get(EnforcementCase, c.case_id)
-            number = existing.case_number if existing else c.case_id
-            raise RuleViolation(f"投诉举报 {c.serial} 已经立案（案号：{number}），不能重复立案。")
-        chk = Checker()
-        number = chk.text("case_number", case_number, "案号", 60, required=True)
-        filed = day(chk, "filed_on", filed_on, "立案日期")
-        after(chk, "filed_on", c.verified_at, filed, "verified_at", "filed_on")
-        if (
-            number
-            and s.execute(
-                select(EnforcementCase.id).where(EnforcementCase.case_number == number)
-            ).first()
-        ):
-            chk.fail("case_number", f"案号「{number}」已被其他案件使用，请核对。")
-        chk.raise_if_any()
-        assert filed is not None and number is not None
+        number, filed = check_filing(
+            s, c, "投诉举报", case_number, filed_on, (c.verified_at, "verified_at")
+        )
         matter = s.get(PenaltyMatter, c.penalty_matter_id) if c.penalty_matter_id else None
         what = matter_core(matter.name) if matter else first_sentence(c.content, 40)
         title = f"{c.party_name or ''}涉嫌{what}案" if matter else what
@@ -173,32 +158,16 @@ def file_case(ctx: ServiceContext, complaint_id: int, case_number: str, filed_on
         facts = scrub(c.content, secrets)
         if c.verification_note:
             facts += "\n经初步核实：" + scrub(c.verification_note, secrets)
-        case = EnforcementCase(
-            serial=next_serial(s, EnforcementCase, filed.year),
-            case_number=number,
-            title=scrub(title if len(title) <= 200 else title[:199] + "…", secrets),
-            penalty_matter_id=c.penalty_matter_id,
-            place=c.place,
+        case = open_case(
+            ctx,
+            uow,
+            c,
+            "投诉举报",
+            number=number,
+            filed=filed,
+            title=scrub(title, secrets),
             facts=facts,
-            filed_on=filed,
-            status=CaseStatus.OPEN,
-            party_kind=c.party_kind,
-            party_name=c.party_name,
-            party_id_number=c.party_id_number,
-            party_credit_code=c.party_credit_code,
-            party_address=c.party_address,
-            party_phone=c.party_phone,
             note=f"由投诉举报 {c.serial} 核实后立案。",
-            created_by_id=ctx.operator_id,
-        )
-        s.add(case)
-        uow.flush()
-        uow.audit(
-            AuditAction.CREATE,
-            RecordType.CASE,
-            case.id,
-            f"立案 {case.serial}（案号：{number}，来自投诉举报 {c.serial}）",
-            after=audit.snapshot(case),
         )
         before = audit.snapshot(c)
         c.case_id = case.id

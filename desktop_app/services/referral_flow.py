@@ -28,6 +28,7 @@ from desktop_app.domain.terms import (
 )
 from desktop_app.services import attachments, audit
 from desktop_app.services import calendar as calendar_service
+from desktop_app.services.case_filing import check_filing, open_case
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput, RuleViolation
 from desktop_app.services.forms import Checker
@@ -37,7 +38,6 @@ from desktop_app.services.referral_common import (
     after,
     case_source_missing,
     check_staff,
-    day,
     has_case_source,
     load,
     moment,
@@ -263,48 +263,19 @@ def file_case(ctx: ServiceContext, referral_id: int, case_number: str, filed_on:
         s = uow.session
         r = load(s, referral_id)
         require(r, (S.SIGNED,), "立案", IN)
-        if r.case_id is not None:
-            existing = s.get(EnforcementCase, r.case_id)
-            number = existing.case_number if existing else r.case_id
-            raise RuleViolation(f"案件移送 {r.serial} 已经立案（案号：{number}），不能重复立案。")
-        c = Checker()
-        number = c.text("case_number", case_number, "案号", 60, required=True)
-        filed = day(c, "filed_on", filed_on, "立案日期")
-        after(c, "filed_on", r.signed_at, filed, "signed_at", "filed_on")
-        if (
-            number
-            and s.execute(
-                select(EnforcementCase.id).where(EnforcementCase.case_number == number)
-            ).first()
-        ):
-            c.fail("case_number", f"案号「{number}」已被其他案件使用，请核对。")
-        c.raise_if_any()
-        assert filed is not None and number is not None
-        case = EnforcementCase(
-            serial=next_serial(s, EnforcementCase, filed.year),
-            case_number=number,
-            title=r.matter if len(r.matter) <= 200 else r.matter[:199] + "…",
-            penalty_matter_id=r.penalty_matter_id,
-            place=r.place,
-            facts=r.facts,
-            filed_on=filed,
-            party_kind=r.party_kind,
-            party_name=r.party_name,
-            party_id_number=r.party_id_number,
-            party_credit_code=r.party_credit_code,
-            party_address=r.party_address,
-            party_phone=r.party_phone,
-            note=f"由案件移送 {r.serial} 移入后立案。",
-            created_by_id=ctx.operator_id,
+        number, filed = check_filing(
+            s, r, "案件移送", case_number, filed_on, (r.signed_at, "signed_at")
         )
-        s.add(case)
-        uow.flush()
-        uow.audit(
-            AuditAction.CREATE,
-            RecordType.CASE,
-            case.id,
-            f"立案 {case.serial}（案号：{number}，来自案件移送 {r.serial}）",
-            after=audit.snapshot(case),
+        case = open_case(
+            ctx,
+            uow,
+            r,
+            "案件移送",
+            number=number,
+            filed=filed,
+            title=r.matter,
+            facts=r.facts,
+            note=f"由案件移送 {r.serial} 移入后立案。",
         )
         before = audit.snapshot(r)
         r.case_id = case.id
