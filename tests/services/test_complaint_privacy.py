@@ -33,7 +33,6 @@ from complaint_helpers import (
     complaint,
     get,
     informed,
-    make_people,
     org,
     pdf_text,
     scan,
@@ -81,17 +80,6 @@ def dump(value: Any) -> str:
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
-@pytest.fixture
-def people(ctx: ServiceContext) -> People:
-    return make_people(ctx)
-
-
-@pytest.fixture
-def op(ctx: ServiceContext, people: People) -> ServiceContext:
-    """The clerk who takes the calls is operating."""
-    return ctx.as_operator(people.clerk, "张首问")
 
 
 # --- every output --------------------------------------------------------------------------
