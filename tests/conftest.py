@@ -9,10 +9,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TOWNSHIP_ENFORCEMENT_FONTS", "bundled")
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from desktop_app.domain import clock
 from desktop_app.paths import DataPaths
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.seed import seed_reference_data
@@ -32,3 +34,15 @@ def ctx(data_paths: DataPaths) -> Iterator[ServiceContext]:
     seed_reference_data(context, catalogue=False)
     yield context
     result.db.close()
+
+
+# Tests are written against late November 2026; a fixed "now" keeps defaults
+# such as "立案日期 = today" and "not in the future" checks from drifting with the
+# machine's date.
+FROZEN_NOW = datetime(2026, 11, 29, 20, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    monkeypatch.setattr(clock, "now", lambda: FROZEN_NOW)
+    return FROZEN_NOW
