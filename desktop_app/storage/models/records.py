@@ -29,7 +29,9 @@ class Document(Base):
     """发文登记: one issued letter or form. Numbers never repeat; a voided one stays."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("prefix", "year", "serial", name="uq_documents_number"),)
+    __table_args__ = (
+        UniqueConstraint("prefix", "year", "serial", name="uq_documents_prefix_year_serial"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(40), index=True)
