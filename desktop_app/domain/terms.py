@@ -198,6 +198,18 @@ class ShareDirection(Term):
     RECEIVED = "received", "部门共享给本镇"
 
 
+class ShareMethod(Term):
+    """How an item was shared (or received). Seed 三（三）: 依托乡镇综合指挥和
+    信息化网络平台, 实现各类行政执法信息的互联互通 — the platform comes first."""
+
+    PLATFORM = "platform", "信息化网络平台"
+    EMAIL = "email", "电子邮件"
+    DOCUMENT = "document", "纸质函件"
+    MEETING = "meeting", "会议通报"
+    PHONE = "phone", "电话告知"
+    OTHER = "other", "其他方式"
+
+
 # --- 联合执法协商 -------------------------------------------------------------
 
 

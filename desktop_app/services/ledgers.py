@@ -7,7 +7,7 @@ the same code. Rows are paged from SQL; nothing loads a whole ledger.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -74,13 +74,16 @@ class Col:
 
 @dataclass(frozen=True)
 class Filter:
-    """An extra filter a list page offers: a term, an organisation on either side, or overdue."""
+    """An extra filter a list page offers: a term, an organisation on either side,
+    overdue, or a yes/no flag (``build()`` gives its condition). An ``org`` filter
+    with ``build`` gives the condition for the chosen organisation's id."""
 
     key: str
     label: str
-    kind: str  # term | org | overdue
+    kind: str  # term | org | overdue | flag
     exprs: tuple[Any, ...]
     term: type[Term] | None = None
+    build: Callable[..., Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,24 @@ def _info_shares() -> Ledger:
             Col("late_reason", "延期共享原因", m.late_reason, width=20, searchable=True),
         ),
         date_col="formed_on",
+        filters=(
+            Filter("direction", "方向", "term", (m.direction,), ShareDirection),
+            Filter("category", "信息类别", "term", (m.category,), InfoCategory),
+            Filter(
+                "counterpart",
+                "共享单位",
+                "org",
+                (),
+                build=lambda org_id: m.counterparts.any(Organisation.id == org_id),
+            ),
+            Filter(
+                "late",
+                "只看延期共享",
+                "flag",
+                (),
+                build=lambda: m.shared_on > m.formed_on,
+            ),
+        ),
     )
 
 
@@ -313,6 +334,10 @@ def _assistance() -> Ledger:
         status_col="status",
         status_term=AssistanceStatus,
         joins=((dep, m.department_id == dep.id),),
+        filters=(
+            Filter("kind", "协助类型", "term", (m.kind,), AssistanceKind),
+            Filter("department", "被请求部门", "org", (m.department_id,)),
+        ),
     )
 
 
@@ -513,7 +538,16 @@ def _select(ledger: Ledger, q: Query, columns: Sequence[Any]) -> Select[Any]:
                 raise InvalidInput({key: f"无效的筛选条件：{value}"})
             where.append(f.exprs[0] == value)
         elif f.kind == "org":
-            where.append(or_(*[e == int(value) for e in f.exprs]))
+            try:
+                org_id = int(value)
+            except (TypeError, ValueError):
+                raise InvalidInput({key: f"无效的筛选条件：{value}"}) from None
+            if f.build is not None:
+                where.append(f.build(org_id))
+            else:
+                where.append(or_(*[e == org_id for e in f.exprs]))
+        elif f.kind == "flag" and value and f.build is not None:
+            where.append(f.build())
         elif f.kind == "overdue" and value:
             where.append(f.exprs[0].is_not(None))
             where.append(f.exprs[0] < clock.now())

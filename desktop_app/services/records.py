@@ -13,14 +13,16 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from desktop_app.domain import clock
 from desktop_app.domain.deadlines import is_end_of_day
-from desktop_app.domain.terms import MeetingTopic, RecordType, Term
+from desktop_app.domain.terms import MeetingTopic, RecordType, ShareDirection, Term
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import NotFound
 from desktop_app.services.ledgers import LISTS
 from desktop_app.storage.models import (
     Complaint,
     EnforcementCase,
+    InfoShare,
     Organisation,
     PenaltyMatter,
     Referral,
@@ -97,6 +99,8 @@ FIELD_LABELS: dict[str, str] = {
     "summary": "内容摘要",
     "formed_on": "形成日期",
     "shared_on": "共享日期",
+    "method": "共享方式",
+    "counterparts": "共享单位",
     "kind": "类型",
     "subject": "事项",
     "held_at": "召开时间",
@@ -234,20 +238,102 @@ def format_value(session: Session, field: str, value: Any) -> str:
     return str(value)
 
 
+_BY_TYPE: dict[str, Any] = {
+    RecordType.CASE.value: EnforcementCase,
+    RecordType.REFERRAL.value: Referral,
+    RecordType.COMPLAINT.value: Complaint,
+}
+
+
+def record_label(session: Session, record_type: str | None, record_id: int | None) -> str:
+    """Another ledger's record as the clerk knows it: 移2026-0007 / 案2026-0003（案号）."""
+    if not record_type or record_id is None:
+        return ""
+    for field, model in _LINKED.items():
+        if _BY_TYPE.get(record_type) is model:
+            return format_value(session, field, record_id)
+    return f"{RecordType.label_of(record_type)} {record_id}"
+
+
+def describe(ctx: ServiceContext, record_type: str | None, record_id: int | None) -> str:
+    with ctx.read() as s:
+        return record_label(s, record_type, record_id)
+
+
+def deadline_note(ctx: ServiceContext, ledger_key: str, record_id: int) -> tuple[str, bool]:
+    """The running clock of a record for its detail banner, and whether it is overdue:
+    ("书面答复期限：2026-11-24（已逾期5天）", True); ("", False) when no clock runs."""
+    with ctx.read() as s:
+        obj = s.get(LISTS[ledger_key].model, record_id)
+        if obj is None:
+            raise NotFound(f"记录不存在（{record_id}）")
+        due, what = getattr(obj, "deadline_at", None), getattr(obj, "deadline_what", None)
+    if due is None:
+        return "", False
+    now = clock.now()
+    shown = f"{due:%Y-%m-%d}" if is_end_of_day(due) else f"{due:%Y-%m-%d %H:%M}"
+    days = (due.date() - now.date()).days
+    if due < now:
+        tail = f"已逾期{-days}天" if days else "已超过期限"
+    elif days == 0:
+        tail = "今天到期"
+    else:
+        tail = f"还有{days}天"
+    return f"{what or '期限'}：{shown}（{tail}）", due < now
+
+
+# Where one ledger names a shared column differently, and the order its detail reads in
+# (keys not listed follow in FIELD_LABELS order).
+_LEDGER_LABELS: dict[str, dict[str, str]] = {
+    "info_shares": {"title": "信息名称", "late_reason": "延期共享原因"},
+}
+_LEDGER_ORDER: dict[str, tuple[str, ...]] = {
+    "info_shares": (
+        "serial",
+        "direction",
+        "category",
+        "title",
+        "summary",
+        "counterparts",
+        "formed_on",
+        "shared_on",
+        "method",
+        "late_reason",
+        "deadline_at",
+        "deadline_what",
+    ),
+}
+
+
+def _extra_fields(obj: Any) -> list[tuple[str, str, str]]:
+    """(key, label, text) of what is not a column: an item's counterparts."""
+    if isinstance(obj, InfoShare):
+        names = "、".join(o.name for o in obj.counterparts)
+        received = obj.direction == ShareDirection.RECEIVED
+        return [("counterparts", "信息来源部门" if received else "共享单位", names)]
+    return []
+
+
 def detail(ctx: ServiceContext, ledger_key: str, record_id: int) -> list[tuple[str, str]]:
-    """(label, text) for every filled field of a record, in declaration order."""
+    """(label, text) for every filled field of a record, in the ledger's reading order."""
     ledger = LISTS[ledger_key]
+    names = _LEDGER_LABELS.get(ledger_key, {})
     with ctx.read() as s:
         obj = s.execute(select(ledger.model).where(ledger.model.id == record_id)).scalar()
         if obj is None:
             raise NotFound("该记录不存在或已被删除。")
-        out = []
+        rows: list[tuple[str, str, str]] = []
         for attr in inspect(ledger.model).column_attrs:
             if attr.key in _HIDDEN:
                 continue
-            text = format_value(s, attr.key, getattr(obj, attr.key))
-            if text:
-                out.append((label(attr.key), text))
-        order = {k: i for i, k in enumerate(FIELD_LABELS.values())}
-        out.sort(key=lambda kv: order.get(kv[0], len(order)))
-        return out
+            if attr.key in ("linked_id", "source_id"):  # the other record, by its number
+                kind = getattr(obj, attr.key.replace("_id", "_type"), None)
+                text = record_label(s, kind, getattr(obj, attr.key))
+            else:
+                text = format_value(s, attr.key, getattr(obj, attr.key))
+            rows.append((attr.key, names.get(attr.key) or label(attr.key), text))
+        rows.extend(_extra_fields(obj))
+    first = {k: i for i, k in enumerate(_LEDGER_ORDER.get(ledger_key, ()))}
+    order = {k: len(first) + i for i, k in enumerate(FIELD_LABELS)}
+    rows.sort(key=lambda r: first.get(r[0], order.get(r[0], len(first) + len(order))))
+    return [(name, text) for _key, name, text in rows if text]

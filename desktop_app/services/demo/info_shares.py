@@ -1,5 +1,7 @@
 """信息共享 (information sharing) for the demo: what the township and the county
-departments share with each other, on time or late.
+departments share with each other, on time or late — in the states the service
+leaves them (:mod:`desktop_app.services.info_shares`): shared items carry their
+method, late ones their reason, unshared ones the clock "共享期限".
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from datetime import date
 from itertools import accumulate
 
 from desktop_app.domain.deadlines import info_share_deadline
-from desktop_app.domain.terms import InfoCategory, ShareDirection
+from desktop_app.domain.terms import InfoCategory, ShareDirection, ShareMethod
 from desktop_app.services.demo.core import Demo
 from desktop_app.services.demo.text_ledgers import (
     INFO_CATEGORY_WEIGHTS,
@@ -17,6 +19,18 @@ from desktop_app.services.demo.text_ledgers import (
     SHARE_LATE_REASONS,
     quarter_name,
 )
+
+# how items travel: mostly the platform the seed asks for (三（三）), then letters and mail
+METHOD_WEIGHTS = (
+    (ShareMethod.PLATFORM, 45),
+    (ShareMethod.DOCUMENT, 20),
+    (ShareMethod.EMAIL, 15),
+    (ShareMethod.MEETING, 8),
+    (ShareMethod.PHONE, 7),
+    (ShareMethod.OTHER, 5),
+)
+_METHODS = [m for m, _w in METHOD_WEIGHTS]
+_METHOD_CUM = list(accumulate(w for _m, w in METHOD_WEIGHTS))
 
 
 def gen_info_shares(g: Demo, count: int) -> None:
@@ -73,5 +87,6 @@ def _info_share(g: Demo, formed: date, category: InfoCategory, hold: bool = Fals
         row.update(deadline_at=info_share_deadline(formed).due_at, deadline_what="共享期限")
         return
     row["shared_on"] = shared
+    row["method"] = rng.choices(_METHODS, cum_weights=_METHOD_CUM)[0]
     if shared > formed:
         row.update(late_reason=rng.choice(SHARE_LATE_REASONS), updated_at=g.at(shared))

@@ -25,6 +25,7 @@ from desktop_app.domain.terms import (
     ReferralStatus,
     SendMethod,
     ShareDirection,
+    ShareMethod,
     Urgency,
 )
 from desktop_app.storage.models.base import (
@@ -206,9 +207,12 @@ class InfoShare(LedgerRecord, Base):
     summary: Mapped[str | None] = mapped_column(Text)
     formed_on: Mapped[date] = mapped_column(Date, index=True)
     shared_on: Mapped[date | None] = mapped_column(Date)
+    method: Mapped[ShareMethod | None] = mapped_column(TermType(ShareMethod))
     late_reason: Mapped[str | None] = mapped_column(Text)
 
-    counterparts: Mapped[list[Organisation]] = relationship(secondary=info_share_counterparts)
+    counterparts: Mapped[list[Organisation]] = relationship(
+        secondary=info_share_counterparts, order_by=[Organisation.sort_order, Organisation.id]
+    )
 
 
 class AssistanceRequest(LedgerRecord, LinkedRecord, Base):

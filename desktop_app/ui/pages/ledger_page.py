@@ -70,7 +70,7 @@ class LedgerList(QWidget):
         self.filter_widgets: dict[str, QComboBox | QCheckBox] = {}
         for f in self.ledger.all_filters:
             widget: QComboBox | QCheckBox
-            if f.kind == "overdue":
+            if f.kind in ("overdue", "flag"):
                 widget = QCheckBox(f.label)
                 widget.toggled.connect(lambda _on: self.apply_filter())
             else:
