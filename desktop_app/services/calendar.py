@@ -180,23 +180,31 @@ def recompute_open_deadlines(session: Session, cal: WorkCalendar | None = None) 
         if due != r.deadline_at:
             r.deadline_at = due
             moved += 1
+    moved += _recompute_assistance(session, cal)
+    moved += _recompute_complaints(session, cal)
+    session.flush()
+    return moved
+
+
+def _recompute_assistance(session: Session, cal: WorkCalendar) -> int:
+    """Sent requests: the 5-working-day written answer over the new calendar. The
+    on-site clock ("at once", from the sending) and an extension's agreed date
+    come out the same whatever the calendar (assistance_common.clock_of)."""
+    from desktop_app.services.assistance_common import clock_of
+
+    moved = 0
     requests = session.execute(
         select(AssistanceRequest).where(
-            AssistanceRequest.deadline_at.is_not(None),
             AssistanceRequest.status == AssistanceStatus.SENT.value,
             AssistanceRequest.requested_on.is_not(None),
         )
     ).scalars()
     for a in requests:
-        if a.urgent or a.extensions:
-            continue  # at once, or an agreed date that no calendar moves
-        assert a.requested_on is not None
-        due = deadlines.assistance_deadline(a.requested_on, cal).due_at
+        due, what = clock_of(a, cal)
         if due != a.deadline_at:
-            a.deadline_at = due
             moved += 1
-    moved += _recompute_complaints(session, cal)
-    session.flush()
+        if (due, what) != (a.deadline_at, a.deadline_what):
+            a.deadline_at, a.deadline_what = due, what
     return moved
 
 

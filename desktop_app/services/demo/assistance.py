@@ -1,13 +1,25 @@
 """执法协助 (assistance requests) for the demo: technical, archive and on-site requests
 to county departments, replied, extended, refused or still waiting.
+
+The rows end in states the assistance services produce: on-site requests are
+urgent, a running clock is the one :func:`assistance_common.clock_of` keeps
+(officers at once until they arrive, then the written answer; extended and
+chased marks), a reminder only after the due date, a refusal note dated.
+The letters (执法协助函, 催办函) are not generated: the document register stays empty.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from desktop_app.domain.deadlines import assistance_deadline
+from desktop_app.domain.deadlines import assistance_deadline, cn_date
 from desktop_app.domain.terms import AssistanceKind, AssistanceStatus, RecordType, SendMethod
+from desktop_app.services.assistance_common import (
+    AT_ONCE_CLOCK,
+    EXTENDED_MARK,
+    REMINDED_MARK,
+    WRITTEN_CLOCK,
+)
 from desktop_app.services.demo.core import WINDOW_DAYS, Demo, Row
 from desktop_app.services.demo.text_ledgers import (
     ASSISTANCE_EVIDENCE,
@@ -75,7 +87,7 @@ def _assistance(g: Demo, req: date | None, case: Row | None, stuck: bool = False
         row.update(created_at=created, updated_at=created)
         return
     sent = g.at(req)
-    due = assistance_deadline(req, cal).due_at
+    due = written = assistance_deadline(req, cal).due_at
     row.update(
         status=AssistanceStatus.SENT,
         requested_on=req,
@@ -116,9 +128,11 @@ def _assistance(g: Demo, req: date | None, case: Row | None, stuck: bool = False
         if refused <= g.now:
             row.update(
                 status=AssistanceStatus.REFUSED,
-                refusal_note=rng.choice(
+                refusal_note=f"{cn_date(refused.date())}："
+                + rng.choice(
                     (
-                        f"{dept.short}以人员不足为由拖延，经催办仍未答复，已报告县人民政府。",
+                        f"{dept.short}以人员不足为由拖延，经多次电话联系仍未答复，"
+                        "已报告县人民政府。",
                         f"{dept.short}称该事项不属其职责，拒绝出具书面意见。",
                     )
                 ),
@@ -142,4 +156,12 @@ def _assistance(g: Demo, req: date | None, case: Row | None, stuck: bool = False
             updated_at=max(replied, sent),
         )
         return
-    row.update(deadline_at=due, deadline_what="书面答复期限")
+    # the clock as assistance_common.clock_of keeps it
+    marks = [EXTENDED_MARK] if due != written else []
+    if row["reminder_sent_on"] is not None:
+        marks.append(REMINDED_MARK)
+    tail = f"（{'、'.join(marks)}）" if marks else ""
+    if row["urgent"] and row["officers_arrived_at"] is None:
+        row.update(deadline_at=sent, deadline_what=AT_ONCE_CLOCK + tail)
+    else:
+        row.update(deadline_at=due, deadline_what=WRITTEN_CLOCK + tail)

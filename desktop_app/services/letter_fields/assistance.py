@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from desktop_app.documents.template import Value
 from desktop_app.domain.deadlines import assistance_deadline
 from desktop_app.domain.terms import AssistanceKind, AssistanceStatus, RecordType
+from desktop_app.services.assistance_common import linked_case, written_due
 from desktop_app.services.letter_fields import (
     LetterValues,
     calendar,
@@ -31,7 +32,7 @@ from desktop_app.services.letter_fields import (
     refuse,
     township,
 )
-from desktop_app.storage.models import AssistanceRequest, EnforcementCase
+from desktop_app.storage.models import AssistanceRequest
 
 REMINDER_WORKING_DAYS = 3  # a reminder asks for the answer within 3 working days
 
@@ -65,21 +66,23 @@ def _request(session: Session, record_id: int) -> AssistanceRequest:
 
 
 def _case_phrase(session: Session, a: AssistanceRequest) -> str:
-    """ "在办理张三违法建设案（赵八综执立字〔2026〕第003号）过程中，" or "在行政执法过程中，"."""
-    if a.linked_type == RecordType.CASE.value and a.linked_id:
-        case = session.get(EnforcementCase, a.linked_id)
-        if case is not None:
-            number = f"（{case.case_number}）" if case.case_number else ""
-            return f"在办理{case.title}{number}过程中，"
+    """ "在办理张三违法建设案（赵八综执立字〔2026〕第003号）过程中，" or "在行政执法过程中，".
+
+    The case is the linked one, or the one filed from the linked transfer or complaint."""
+    case = linked_case(session, a)
+    if case is not None:
+        number = f"（{case.case_number}）" if case.case_number else ""
+        return f"在办理{case.title}{number}过程中，"
     return "在行使行政执法职权过程中，"
 
 
 def _due(session: Session, a: AssistanceRequest) -> date | None:
-    """The answer's due date: the record's clock, else 5 working days from the request."""
-    if a.deadline_at is not None:
-        return a.deadline_at.date()
+    """The written answer's due date (the latest extension, else 5 working days from the
+    request) — not the on-site clock of an urgent request, which is "at once"."""
     start = a.requested_on or day_of(a.sent_at)
-    return assistance_deadline(start, calendar(session)).due_at.date() if start else None
+    if start is None and not a.extensions:
+        return None
+    return written_due(a, calendar(session), start).date()
 
 
 def _reply_by(session: Session, a: AssistanceRequest, on: date) -> date:
@@ -94,6 +97,16 @@ def _reply_by(session: Session, a: AssistanceRequest, on: date) -> date:
 def _subject(a: AssistanceRequest) -> str:
     text = a.subject.strip().rstrip("。")
     return text if text.startswith("商请") else f"商请{text}"
+
+
+def letter_title(a: AssistanceRequest) -> str:
+    """The 执法协助函's title (and its name in the document register)."""
+    return f"关于{_subject(a)}的函"
+
+
+def reminder_title(a: AssistanceRequest) -> str:
+    """The 催办函's title (and its name in the document register)."""
+    return f"关于催办{_subject(a).removeprefix('商请')}事项的函"
 
 
 def _fill(template: str, you: str) -> str:
@@ -154,7 +167,7 @@ def assistance_letter(
     return LetterValues(
         values,
         RecordType.ASSISTANCE,
-        f"关于{_subject(a)}的函",
+        letter_title(a),
         a.department_id,
         name,
         town.name,
@@ -210,7 +223,7 @@ def reminder_letter(
     return LetterValues(
         values,
         RecordType.ASSISTANCE,
-        f"关于催办{_subject(a).removeprefix('商请')}事项的函",
+        reminder_title(a),
         a.department_id,
         name,
         town.name,
