@@ -52,6 +52,8 @@ QLabel#pageIntro { color: #555; }
 QLabel#hint { color: #777; font-size: 12px; }
 QLabel#warningBanner { background: #fff4d6; border: 1px solid #e8c25c; border-radius: 4px;
   padding: 8px 12px; color: #5c4400; }
+QLabel#overdueBanner { background: #fde8e8; border: 1px solid #e07a7a; border-radius: 4px;
+  padding: 8px 12px; color: #8a1c1c; font-weight: bold; }
 QLabel#countLabel { color: #555; padding: 0 6px; }
 QTableView { gridline-color: #e3e6ea; selection-background-color: #cfe0f5;
   selection-color: black; }

@@ -58,6 +58,18 @@ def _complaints(ctx: ServiceContext) -> Page:
     return ComplaintsPage(ctx)
 
 
+def _assistance(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.assistance_page import AssistancePage
+
+    return AssistancePage(ctx)
+
+
+def _info_shares(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.info_shares_page import InfoSharesPage
+
+    return InfoSharesPage(ctx)
+
+
 def _catalogue(ctx: ServiceContext) -> Page:
     from desktop_app.ui.pages.catalogue_page import CataloguePage
 
@@ -86,16 +98,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("dashboard", "工作台", _dashboard),
     NavEntry("referrals", "案件移送", _referrals, ("referrals",), section="七项工作制度"),
     NavEntry("complaints", "投诉举报", _complaints, ("complaints",)),
-    NavEntry(
-        "info_shares",
-        "信息共享",
-        _ledger_page(
-            "信息共享",
-            ("info_shares",),
-            "需要共享的执法信息原则上自形成当日共享；不能当日共享的须说明原因。",
-        ),
-        ("info_shares",),
-    ),
+    NavEntry("info_shares", "信息共享", _info_shares, ("info_shares",)),
     NavEntry(
         "consultation",
         "联合执法协商",
@@ -107,16 +110,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
         ),
         ("meetings", "urgent_notices", "joint_actions"),
     ),
-    NavEntry(
-        "assistance",
-        "执法协助",
-        _ledger_page(
-            "执法协助",
-            ("assistance",),
-            "书面函告县级职能部门；部门一般应在5个工作日内提出书面意见和证据材料。",
-        ),
-        ("assistance",),
-    ),
+    NavEntry("assistance", "执法协助", _assistance, ("assistance",)),
     NavEntry(
         "disputes",
         "管辖争议",

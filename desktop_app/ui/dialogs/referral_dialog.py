@@ -29,7 +29,12 @@ from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
-from desktop_app.ui.widgets.record_panels import HistoryTable, LettersPanel, fill_details
+from desktop_app.ui.widgets.record_panels import (
+    DeadlineBanner,
+    HistoryTable,
+    LettersPanel,
+    fill_details,
+)
 
 STEP_BUTTONS: tuple[tuple[str, str], ...] = (
     ("edit", "修改"),
@@ -94,9 +99,7 @@ class ReferralDialog(QDialog):
         self.history = HistoryTable()
         self.tabs.addTab(self.history, "操作记录")
 
-        self.deadline = QLabel()
-        self.deadline.setObjectName("warningBanner")
-        self.deadline.setWordWrap(True)
+        self.deadline = DeadlineBanner()
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
         for key, label in STEP_BUTTONS:
@@ -123,10 +126,7 @@ class ReferralDialog(QDialog):
         status = next((v for k, v in fields if k == "状态"), "")
         self.setWindowTitle(f"案件移送 {serial}（{status}）")
         fill_details(self.details_form, fields)
-        deadline = next((v for k, v in fields if k == "当前期限"), "")
-        what = next((v for k, v in fields if k == "期限事项"), "期限")
-        self.deadline.setText(f"{what}：{deadline}" if deadline else "")
-        self.deadline.setVisible(bool(deadline))
+        self.deadline.show_note(*records.deadline_note(self.ctx, "referrals", self.referral_id))
         self._fill_materials()
         self._fill_letters()
         self._fill_history()

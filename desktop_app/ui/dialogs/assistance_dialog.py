@@ -1,0 +1,253 @@
+"""One 执法协助 request: its clock, fields, letters, files and history, and the
+next steps (发函, 部门到场, 延期, 答复, 推诿刁难, 催办, 撤回)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain import clock
+from desktop_app.domain.terms import DocumentStatus, RecordType, SendMethod
+from desktop_app.services import assistance, attachments, letters, records
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.errors import ServiceError
+from desktop_app.ui import prompts
+from desktop_app.ui.dialogs.action_form import ActionForm, Field
+from desktop_app.ui.widgets.record_panels import (
+    AttachmentsPanel,
+    DeadlineBanner,
+    HistoryTable,
+    LettersPanel,
+    fill_details,
+)
+
+STEP_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("edit", "修改…"),
+    ("send", "发函…"),
+    ("arrival", "登记部门到场…"),
+    ("extend", "登记延期…"),
+    ("reply", "登记部门答复…"),
+    ("refuse", "登记推诿、刁难…"),
+    ("remind", "催办…"),
+    ("withdraw", "撤回…"),
+)
+
+
+class AssistanceDialog(QDialog):
+    def __init__(self, ctx: ServiceContext, request_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.request_id = ctx, request_id
+        self.changed = False
+        self.resize(880, 680)
+        self.banner = DeadlineBanner()
+
+        self.tabs = QTabWidget()
+        details = QWidget()
+        self.details_form = QFormLayout(details)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details)
+        self.tabs.addTab(scroll, "基本情况")
+        self.letters_panel = LettersPanel(self.open_letter)
+        self.tabs.addTab(self.letters_panel, "文书")
+        self.files = AttachmentsPanel(ctx)
+        self.tabs.addTab(self.files, "答复材料")
+        self.history = HistoryTable()
+        self.tabs.addTab(self.history, "操作记录")
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, label in STEP_BUTTONS:
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, k=key: self.act(k))
+            self.buttons[key] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        actions.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(actions)
+        self.reload()
+
+    # --- loading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        fields = records.detail(self.ctx, "assistance", self.request_id)
+        serial = next((v for k, v in fields if k == "台账编号"), "")
+        status = next((v for k, v in fields if k == "状态"), "")
+        self.setWindowTitle(f"执法协助 {serial}（{status}）")
+        fill_details(self.details_form, fields)
+        self.banner.show_note(*records.deadline_note(self.ctx, "assistance", self.request_id))
+        self.letters_panel.fill(
+            letters.for_record(self.ctx, RecordType.ASSISTANCE, self.request_id),
+            [(t.code, t.name) for t in letters.document_types(RecordType.ASSISTANCE)],
+        )
+        self.new_letter_menu = self.letters_panel.menu
+        self.files.fill(attachments.list_for(self.ctx, RecordType.ASSISTANCE, self.request_id))
+        self.history.fill(assistance.history(self.ctx, self.request_id))
+        allowed = assistance.allowed_actions(self.ctx, self.request_id)
+        for key, button in self.buttons.items():
+            button.setVisible(key in allowed)
+
+    # --- actions ----------------------------------------------------------------------
+
+    def open_letter(self, *, code: str | None = None, document_id: int | None = None) -> None:
+        from desktop_app.ui.dialogs.letter_dialog import LetterDialog
+
+        dialog = LetterDialog(
+            self.ctx, code=code, record_id=self.request_id, document_id=document_id, parent=self
+        )
+        if not dialog.loaded:
+            prompts.warn(self, dialog.status.text())
+            return
+        dialog.exec()
+        self._changed()
+
+    def _changed(self) -> None:
+        self.changed = True
+        self.reload()
+
+    def act(self, key: str) -> None:
+        if getattr(self, f"step_{key}")() is not False:
+            self._changed()
+
+    def _form(self, title: str, fields: list[Field], submit: object, intro: str = "") -> bool:
+        form = ActionForm(title, fields, submit, self, intro)  # type: ignore[arg-type]
+        return form.exec() == QDialog.DialogCode.Accepted
+
+    def _issued(self, code: str) -> bool:
+        return any(
+            d.doc_type == code and str(d.status) != DocumentStatus.VOIDED.value
+            for d in letters.for_record(self.ctx, RecordType.ASSISTANCE, self.request_id)
+        )
+
+    def _issue_first(self, code: str, name: str) -> bool:
+        """The letter must exist before the step: offer to issue it now."""
+        if self._issued(code):
+            return True
+        if not prompts.confirm(self, f"这一步需要先出具《{name}》。现在预览并出具吗？"):
+            return False
+        self.open_letter(code=code)
+        return self._issued(code)
+
+    def step_edit(self) -> bool:
+        from desktop_app.ui.dialogs.assistance_request_dialog import AssistanceRequestDialog
+
+        try:
+            dialog = AssistanceRequestDialog(self.ctx, self, request_id=self.request_id)
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+            return False
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def step_send(self) -> bool:
+        if not self._issue_first("assistance_letter", "执法协助函"):
+            return False
+        today = clock.today()
+        return self._form(
+            "发函",
+            [
+                Field("requested_on", "函告日期", "date", True, default=today),
+                Field("sent_at", "送出时间", "datetime", True),
+                Field(
+                    "method",
+                    "送达方式",
+                    "choice",
+                    True,
+                    [(label, code) for code, label in SendMethod.choices()],
+                ),
+                Field("person", "经办人/接收人"),
+            ],
+            lambda v: assistance.mark_sent(
+                self.ctx,
+                self.request_id,
+                v["requested_on"],
+                v["sent_at"],
+                v["method"],
+                v["person"] or None,
+            ),
+            "书面函告后开始计时：部门一般应在5个工作日内提出书面意见和相关证据材料；"
+            "情况紧急或证据可能灭失的，部门应当及时派执法人员现场处置（机制 三（五））。",
+        )
+
+    def step_arrival(self) -> bool:
+        return self._form(
+            "登记部门到场",
+            [Field("arrived_at", "执法人员到场时间", "datetime", True)],
+            lambda v: assistance.record_arrival(self.ctx, self.request_id, v["arrived_at"]),
+        )
+
+    def step_extend(self) -> bool:
+        return self._form(
+            "登记延期",
+            [
+                Field("told_on", "部门告知日期", "date", True, default=clock.today()),
+                Field("new_due", "延长至", "date", True),
+                Field("reason", "延期原因", "multiline", True),
+            ],
+            lambda v: assistance.extend(
+                self.ctx, self.request_id, v["new_due"], v["reason"], v["told_on"]
+            ),
+            "情况特殊或认定过程所需时间较长的，部门应事先告知，可适当延长时间出具认定结论"
+            "（机制 三（五））。原期限保留在操作记录中。",
+        )
+
+    def step_reply(self) -> bool:
+        return self._form(
+            "登记部门答复",
+            [
+                Field("replied_on", "答复日期", "date", True, default=clock.today()),
+                Field("opinion_summary", "书面意见摘要", "multiline", True),
+                Field("evidence_received", "移交的证据材料", "multiline"),
+                Field("file", "扫描件", "file"),
+            ],
+            lambda v: assistance.record_reply(
+                self.ctx,
+                self.request_id,
+                v["replied_on"],
+                v["opinion_summary"],
+                v["evidence_received"] or None,
+                [v["file"]] if v["file"] else [],
+            ),
+            "部门提出的书面意见和证据材料作为实施行政处罚的证据（机制 三（五））。",
+        )
+
+    def step_refuse(self) -> bool:
+        return self._form(
+            "登记推诿、刁难",
+            [
+                Field("on", "日期", "date", True, default=clock.today()),
+                Field("note", "情况说明", "multiline", True),
+            ],
+            lambda v: assistance.record_refusal(self.ctx, self.request_id, v["on"], v["note"]),
+            "相关部门应积极支持，不得推诿、刁难（机制 三（五））。"
+            "如实记录经过，部门之后答复的仍可登记。",
+        )
+
+    def step_remind(self) -> bool:
+        if not self._issue_first("reminder_letter", "催办函"):
+            return False
+        return self._form(
+            "催办",
+            [Field("sent_on", "催办函送出日期", "date", True, default=clock.today())],
+            lambda v: assistance.record_reminder(self.ctx, self.request_id, v["sent_on"]),
+        )
+
+    def step_withdraw(self) -> bool:
+        return self._form(
+            "撤回协助请求",
+            [Field("reason", "撤回原因", "multiline", True)],
+            lambda v: assistance.withdraw(self.ctx, self.request_id, v["reason"]),
+        )

@@ -1,0 +1,238 @@
+"""新建 / 修改执法协助请求: what the township asks a county department for.
+
+The kind decides the wording of the 执法协助函 and the clock (5 working days for
+a written opinion; officers at once for 现场处置 or an urgent request). A request
+may point at the transfer, complaint or case it serves; the picker searches
+them by number, matter or party.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.terms import AssistanceKind, OrgKind
+from desktop_app.services import assistance, organisations, records
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.errors import InvalidInput, ServiceError
+from desktop_app.ui import prompts
+from desktop_app.ui.widgets.form_helpers import (
+    FieldRows,
+    fill_term_combo,
+    make_form,
+    problems_summary,
+)
+
+KIND_HINTS = {
+    AssistanceKind.TECHNICAL.value: "认定违法事项需要部门提供技术支撑：部门一般应在5个工作日内"
+    "提出书面意见和相关证据材料，作为实施行政处罚的证据。",
+    AssistanceKind.ARCHIVE.value: "因办案需要查阅、复制部门档案等资料："
+    "部门应积极支持，不得推诿、刁难。",
+    AssistanceKind.ON_SITE.value: "情况紧急或证据可能灭失：部门应当及时派执法人员现场处置。",
+}
+
+
+class LinkPicker(QDialog):
+    """Find the transfer, complaint or case the request serves."""
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.choice: assistance.LinkChoice | None = None
+        self.setWindowTitle("选择关联的案件移送、投诉举报或立案案件")
+        self.resize(620, 420)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("输入台账编号、案号、事项或当事人，回车查找")
+        self.search.returnPressed.connect(self.find)
+        find = QPushButton("查找")
+        find.clicked.connect(self.find)
+        self.results = QListWidget()
+        self.results.itemDoubleClicked.connect(lambda _i: self.pick())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.pick)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(find)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(buttons)
+        self.find()
+
+    def find(self) -> None:
+        self.results.clear()
+        try:
+            found = assistance.linkable(self.ctx, self.search.text().strip())
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+            return
+        for choice in found:
+            item = QListWidgetItem(f"{choice.serial}　{choice.label}")
+            item.setData(256, choice)
+            self.results.addItem(item)
+        if not found:
+            self.results.addItem(QListWidgetItem("没有找到。"))
+
+    def pick(self) -> None:
+        item = self.results.currentItem()
+        choice = item.data(256) if item is not None else None
+        if choice is None:
+            return
+        self.choice = choice
+        self.accept()
+
+
+class AssistanceRequestDialog(QDialog):
+    """A new request (``request_id`` None) or the correction of a draft."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        parent: QWidget | None = None,
+        request_id: int | None = None,
+        prefill: assistance.AssistanceInput | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.request_id = request_id
+        self.version: int | None = None
+        self.link: tuple[str, int] | None = None
+        self.setWindowTitle("修改执法协助请求" if request_id else "新建执法协助请求")
+        self.resize(720, 640)
+
+        self.kind = QComboBox()
+        fill_term_combo(self.kind, AssistanceKind)
+        self.kind_hint = QLabel()
+        self.kind_hint.setObjectName("hint")
+        self.kind_hint.setWordWrap(True)
+        self.department = QComboBox()
+        self.department.addItem("（请选择）", None)
+        for o in organisations.list_all(ctx, active_only=True):
+            if o.kind == OrgKind.COUNTY_DEPARTMENT:
+                self.department.addItem(o.name, o.id)
+        self.subject = QLineEdit()
+        self.subject.setPlaceholderText("如：对王某某经营场所储存的液化气钢瓶进行安全认定")
+        self.questions = QPlainTextEdit()
+        self.questions.setPlaceholderText("请部门认定或协助的具体事项，一条一行")
+        self.questions.setFixedHeight(90)
+        self.materials = QPlainTextEdit()
+        self.materials.setPlaceholderText("随函附送的材料，一条一行，如：现场检查笔录复印件1份")
+        self.materials.setFixedHeight(70)
+        self.urgent = QCheckBox("情况紧急或证据可能灭失，请求立即派员现场处置")
+        self.link_label = QLabel("（不关联）")
+        pick = QPushButton("选择…")
+        pick.clicked.connect(self.pick_link)
+        clear = QPushButton("不关联")
+        clear.clicked.connect(lambda: self._set_link(None, ""))
+        link_row = QWidget()
+        row = QHBoxLayout(link_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.link_label, 1)
+        row.addWidget(pick)
+        row.addWidget(clear)
+
+        form = make_form()
+        self.rows = FieldRows(form)
+        r = self.rows
+        r.add("kind", "协助类型", self.kind, required=True)
+        form.addRow("", self.kind_hint)
+        r.add("department_id", "被请求部门", self.department, required=True)
+        r.add("subject", "协助事项", self.subject, required=True)
+        r.add("questions", "请求认定或协助的内容", self.questions)
+        r.add("materials_sent", "随函附送材料", self.materials)
+        r.add("urgent", "紧急程度", self.urgent)
+        r.add("linked_id", "关联记录", link_row)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        if request_id is not None:
+            data, self.version = assistance.load_input(ctx, request_id)
+            self._fill(data)
+        elif prefill is not None:
+            self._fill(prefill)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        self.kind_hint.setText(KIND_HINTS.get(kind, ""))
+        if kind == AssistanceKind.ON_SITE.value:
+            self.urgent.setChecked(True)
+
+    def _fill(self, data: assistance.AssistanceInput) -> None:
+        self.kind.setCurrentIndex(max(self.kind.findData(str(data.kind)), 0))
+        self.department.setCurrentIndex(max(self.department.findData(data.department_id), 0))
+        self.subject.setText(data.subject or "")
+        self.questions.setPlainText(data.questions or "")
+        self.materials.setPlainText(data.materials_sent or "")
+        self.urgent.setChecked(bool(data.urgent))
+        if data.linked_type and data.linked_id:
+            label = records.describe(self.ctx, data.linked_type, data.linked_id)
+            self._set_link((data.linked_type, data.linked_id), label)
+
+    def _set_link(self, link: tuple[str, int] | None, text: str) -> None:
+        self.link = link
+        self.link_label.setText(text if link else "（不关联）")
+
+    def pick_link(self) -> None:
+        picker = LinkPicker(self.ctx, self)
+        if picker.exec() == QDialog.DialogCode.Accepted and picker.choice is not None:
+            c = picker.choice
+            self._set_link((c.record_type, c.record_id), f"{c.serial}　{c.label}")
+
+    def collect(self) -> assistance.AssistanceInput:
+        return assistance.AssistanceInput(
+            kind=self.kind.currentData(),
+            department_id=self.department.currentData(),
+            subject=self.subject.text().strip(),
+            questions=self.questions.toPlainText().strip() or None,
+            materials_sent=self.materials.toPlainText().strip() or None,
+            urgent=self.urgent.isChecked(),
+            linked_type=self.link[0] if self.link else None,
+            linked_id=self.link[1] if self.link else None,
+        )
+
+    def save(self) -> None:
+        self.rows.clear()
+        data = self.collect()
+        try:
+            if self.request_id is None:
+                self.request_id = assistance.create(self.ctx, data)
+            else:
+                assistance.update(self.ctx, self.request_id, data, self.version)
+        except InvalidInput as exc:
+            self.rows.show(exc.problems)
+            prompts.warn(self, problems_summary(exc.problems))
+            return
+        except ServiceError as exc:
+            prompts.warn(self, str(exc))
+            return
+        self.accept()
