@@ -237,7 +237,7 @@ def test_incoming_transfer_is_registered_and_a_case_filed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     opened: list[int] = []
-    monkeypatch.setattr(ReferralsPage, "open_referral", lambda self, rid: opened.append(rid))
+    monkeypatch.setattr(ReferralsPage, "open_item", lambda self, rid: opened.append(rid))
     page = ReferralsPage(ctx)
     qtbot.addWidget(page)
     forms.append(

@@ -5,12 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QPushButton,
-    QScrollArea,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -20,13 +14,13 @@ from desktop_app.services import assistance, attachments, letters, records
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.action_form import ActionForm, Field
+from desktop_app.ui.dialogs.action_form import Field
+from desktop_app.ui.dialogs.record_window import RecordWindow
 from desktop_app.ui.widgets.record_panels import (
     AttachmentsPanel,
     DeadlineBanner,
     HistoryTable,
     LettersPanel,
-    fill_details,
 )
 
 STEP_BUTTONS: tuple[tuple[str, str], ...] = (
@@ -41,54 +35,24 @@ STEP_BUTTONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class AssistanceDialog(QDialog):
-    def __init__(self, ctx: ServiceContext, request_id: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.request_id = ctx, request_id
-        self.changed = False
-        self.resize(880, 680)
-        self.banner = DeadlineBanner()
+class AssistanceDialog(RecordWindow):
+    ledger_key = "assistance"
+    name = "执法协助"
 
-        self.tabs = QTabWidget()
-        details = QWidget()
-        self.details_form = QFormLayout(details)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(details)
-        self.tabs.addTab(scroll, "基本情况")
+    def __init__(self, ctx: ServiceContext, request_id: int, parent: QWidget | None = None):
+        super().__init__(ctx, request_id, STEP_BUTTONS, parent)
+        self.request_id = request_id
+        self.banner = DeadlineBanner()
         self.letters_panel = LettersPanel(self.open_letter)
         self.tabs.addTab(self.letters_panel, "文书")
         self.files = AttachmentsPanel(ctx)
         self.tabs.addTab(self.files, "答复材料")
         self.history = HistoryTable()
         self.tabs.addTab(self.history, "操作记录")
-
-        self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
-        for key, label in STEP_BUTTONS:
-            button = QPushButton(label)
-            button.clicked.connect(lambda _=False, k=key: self.act(k))
-            self.buttons[key] = button
-            actions.addWidget(button)
-        actions.addStretch(1)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        actions.addWidget(close)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.tabs, 1)
-        layout.addLayout(actions)
-        self.reload()
-
-    # --- loading --------------------------------------------------------------------------
+        self.finish(self.banner)
 
     def reload(self) -> None:
-        fields = records.detail(self.ctx, "assistance", self.request_id)
-        serial = next((v for k, v in fields if k == "台账编号"), "")
-        status = next((v for k, v in fields if k == "状态"), "")
-        self.setWindowTitle(f"执法协助 {serial}（{status}）")
-        fill_details(self.details_form, fields)
+        self.fill_basics()
         self.banner.show_note(*records.deadline_note(self.ctx, "assistance", self.request_id))
         self.letters_panel.fill(
             letters.for_record(self.ctx, RecordType.ASSISTANCE, self.request_id),
@@ -97,35 +61,9 @@ class AssistanceDialog(QDialog):
         self.new_letter_menu = self.letters_panel.menu
         self.files.fill(attachments.list_for(self.ctx, RecordType.ASSISTANCE, self.request_id))
         self.history.fill(assistance.history(self.ctx, self.request_id))
-        allowed = assistance.allowed_actions(self.ctx, self.request_id)
-        for key, button in self.buttons.items():
-            button.setVisible(key in allowed)
+        self.show_steps(assistance.allowed_actions(self.ctx, self.request_id))
 
     # --- actions ----------------------------------------------------------------------
-
-    def open_letter(self, *, code: str | None = None, document_id: int | None = None) -> None:
-        from desktop_app.ui.dialogs.letter_dialog import LetterDialog
-
-        dialog = LetterDialog(
-            self.ctx, code=code, record_id=self.request_id, document_id=document_id, parent=self
-        )
-        if not dialog.loaded:
-            prompts.warn(self, dialog.status.text())
-            return
-        dialog.exec()
-        self._changed()
-
-    def _changed(self) -> None:
-        self.changed = True
-        self.reload()
-
-    def act(self, key: str) -> None:
-        if getattr(self, f"step_{key}")() is not False:
-            self._changed()
-
-    def _form(self, title: str, fields: list[Field], submit: object, intro: str = "") -> bool:
-        form = ActionForm(title, fields, submit, self, intro)  # type: ignore[arg-type]
-        return form.exec() == QDialog.DialogCode.Accepted
 
     def _issued(self, code: str) -> bool:
         return any(

@@ -5,26 +5,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import ComplaintOutcome, RecordType
-from desktop_app.services import complaints, letters, records
+from desktop_app.services import complaints, letters
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.action_form import ActionForm, Field
-from desktop_app.ui.widgets.record_panels import HistoryTable, LettersPanel, fill_details
+from desktop_app.ui.dialogs.action_form import Field
+from desktop_app.ui.dialogs.record_window import RecordWindow
+from desktop_app.ui.widgets.record_panels import HistoryTable, LettersPanel
 
 STEP_BUTTONS: tuple[tuple[str, str], ...] = (
     ("edit", "修改登记内容…"),
@@ -37,24 +34,18 @@ STEP_BUTTONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class ComplaintDialog(QDialog):
+class ComplaintDialog(RecordWindow):
+    ledger_key = "complaints"
+    name = "投诉举报"
+
     def __init__(self, ctx: ServiceContext, complaint_id: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.complaint_id = ctx, complaint_id
-        self.changed = False
+        super().__init__(ctx, complaint_id, STEP_BUTTONS, parent)
+        self.complaint_id = complaint_id
         self.revealed = False
         self.resize(860, 700)
         self.duties = QLabel()
         self.duties.setObjectName("warningBanner")
         self.duties.setWordWrap(True)
-
-        self.tabs = QTabWidget()
-        details = QWidget()
-        self.details_form = QFormLayout(details)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(details)
-        self.tabs.addTab(scroll, "基本情况")
 
         self.person_box = QGroupBox("投诉举报人（保密）")
         person_layout = QVBoxLayout(self.person_box)
@@ -70,33 +61,12 @@ class ComplaintDialog(QDialog):
         self.history = HistoryTable()
         self.tabs.addTab(self.history, "操作记录")
 
-        self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
-        for key, label in STEP_BUTTONS:
-            button = QPushButton(label)
-            button.clicked.connect(lambda _=False, k=key: self.act(k))
-            self.buttons[key] = button
-            actions.addWidget(button)
-        actions.addStretch(1)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        actions.addWidget(close)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.duties)
-        layout.addWidget(self.person_box)
-        layout.addWidget(self.tabs, 1)
-        layout.addLayout(actions)
-        self.reload()
+        self.finish(self.duties, self.person_box)
 
     # --- loading --------------------------------------------------------------------------
 
     def reload(self) -> None:
-        fields = records.detail(self.ctx, "complaints", self.complaint_id)
-        serial = next((v for k, v in fields if k == "台账编号"), "")
-        status = next((v for k, v in fields if k == "状态"), "")
-        self.setWindowTitle(f"投诉举报 {serial}（{status}）")
-        fill_details(self.details_form, fields)
+        self.fill_basics()
         duties = complaints.pending_duties(self.ctx, self.complaint_id)
         self.duties.setText("尚待办理：" + "；".join(duties) if duties else "")
         self.duties.setVisible(bool(duties))
@@ -107,8 +77,7 @@ class ComplaintDialog(QDialog):
         # letters showing the complainant are for those who may see them
         self._fill_letters(personal=person.anonymous or "reveal" in allowed)
         self._fill_history()
-        for key, button in self.buttons.items():
-            button.setVisible(key in allowed)
+        self.show_steps(allowed)
         self.reveal_button.setVisible("reveal" in allowed)
 
     def _show_person(self, view: complaints.ComplainantView) -> None:
@@ -166,31 +135,6 @@ class ComplaintDialog(QDialog):
         self._show_person(view)
         self.revealed = True
         self._fill_history()
-
-    def open_letter(self, *, code: str | None = None, document_id: int | None = None) -> None:
-        from desktop_app.ui.dialogs.letter_dialog import LetterDialog
-
-        dialog = LetterDialog(
-            self.ctx, code=code, record_id=self.complaint_id, document_id=document_id, parent=self
-        )
-        if not dialog.loaded:
-            prompts.warn(self, dialog.status.text())
-            return
-        dialog.exec()
-        self._changed()
-
-    def _changed(self) -> None:
-        self.changed = True
-        self.reload()
-
-    def act(self, key: str) -> None:
-        handler = getattr(self, f"step_{key}")
-        if handler() is not False:
-            self._changed()
-
-    def _form(self, title: str, fields: list[Field], submit: object, intro: str = "") -> bool:
-        form = ActionForm(title, fields, submit, self, intro)  # type: ignore[arg-type]
-        return form.exec() == QDialog.DialogCode.Accepted
 
     def step_edit(self) -> bool:
         from desktop_app.ui.dialogs.complaint_intake import ComplaintIntakeDialog

@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QPushButton,
-    QScrollArea,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -21,68 +15,38 @@ from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
 from desktop_app.ui.dialogs.info_share_dialog import LATE_HINT
+from desktop_app.ui.dialogs.record_window import RecordWindow
 from desktop_app.ui.widgets.record_panels import (
     AttachmentsPanel,
     DeadlineBanner,
     HistoryTable,
-    fill_details,
 )
 
 
-class InfoShareView(QDialog):
+class InfoShareView(RecordWindow):
+    ledger_key = "info_shares"
+    name = "信息共享"
+
     def __init__(self, ctx: ServiceContext, share_id: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.share_id = ctx, share_id
-        self.changed = False
+        super().__init__(ctx, share_id, (("edit", "修改…"), ("share", "登记共享…")), parent)
+        self.share_id = share_id
         self.resize(820, 620)
         self.banner = DeadlineBanner()
-        self.tabs = QTabWidget()
-        details = QWidget()
-        self.details_form = QFormLayout(details)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(details)
-        self.tabs.addTab(scroll, "基本情况")
         self.files = AttachmentsPanel(ctx, on_add=self.add_file)
         self.tabs.addTab(self.files, "附件")
         self.history = HistoryTable()
         self.tabs.addTab(self.history, "操作记录")
-
-        self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
-        for key, label in (("edit", "修改…"), ("share", "登记共享…")):
-            button = QPushButton(label)
-            button.clicked.connect(lambda _=False, k=key: self.act(k))
-            self.buttons[key] = button
-            actions.addWidget(button)
-        actions.addStretch(1)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        actions.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.tabs, 1)
-        layout.addLayout(actions)
-        self.reload()
+        self.finish(self.banner)
 
     def reload(self) -> None:
-        fields = records.detail(self.ctx, "info_shares", self.share_id)
-        serial = next((v for k, v in fields if k == "台账编号"), "")
-        self.setWindowTitle(f"信息共享 {serial}")
-        fill_details(self.details_form, fields)
+        self.fill_basics()
         note, overdue = records.deadline_note(self.ctx, "info_shares", self.share_id)
         self.banner.show_note(f"尚未共享。{note}。{LATE_HINT}" if note else "", overdue)
         self.files.fill(attachments.list_for(self.ctx, RecordType.INFO_SHARE, self.share_id))
         self.history.fill(info_shares.history(self.ctx, self.share_id))
         allowed = info_shares.allowed_actions(self.ctx, self.share_id)
-        for key, button in self.buttons.items():
-            button.setVisible(key in allowed)
+        self.show_steps(allowed)
         self.files.add_button.setVisible("files" in allowed)
-
-    def act(self, key: str) -> None:
-        if getattr(self, f"step_{key}")() is not False:
-            self.changed = True
-            self.reload()
 
     def step_edit(self) -> bool:
         from desktop_app.ui.dialogs.info_share_dialog import InfoShareDialog
@@ -129,5 +93,4 @@ class InfoShareView(QDialog):
         except ServiceError as exc:
             prompts.warn(self, str(exc))
             return
-        self.changed = True
-        self.reload()
+        self._changed()

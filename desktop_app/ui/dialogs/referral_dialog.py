@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,11 +24,11 @@ from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
+from desktop_app.ui.dialogs.record_window import RecordWindow
 from desktop_app.ui.widgets.record_panels import (
     DeadlineBanner,
     HistoryTable,
     LettersPanel,
-    fill_details,
 )
 
 STEP_BUTTONS: tuple[tuple[str, str], ...] = (
@@ -52,19 +47,13 @@ STEP_BUTTONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class ReferralDialog(QDialog):
+class ReferralDialog(RecordWindow):
+    ledger_key = "referrals"
+    name = "案件移送"
+
     def __init__(self, ctx: ServiceContext, referral_id: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.referral_id = ctx, referral_id
-        self.resize(860, 680)
-        self.changed = False
-        self.tabs = QTabWidget()
-        self.details = QWidget()
-        self.details_form = QFormLayout(self.details)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.details)
-        self.tabs.addTab(scroll, "基本情况")
+        super().__init__(ctx, referral_id, STEP_BUTTONS, parent)
+        self.referral_id = referral_id
 
         self.materials = QTableWidget(0, 5)
         self.materials.setHorizontalHeaderLabels(["类别", "材料名称", "页数", "份数", "附件"])
@@ -100,39 +89,18 @@ class ReferralDialog(QDialog):
         self.tabs.addTab(self.history, "操作记录")
 
         self.deadline = DeadlineBanner()
-        self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
-        for key, label in STEP_BUTTONS:
-            button = QPushButton(label)
-            button.clicked.connect(lambda _=False, k=key: self.act(k))
-            self.buttons[key] = button
-            actions.addWidget(button)
-        actions.addStretch(1)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        actions.addWidget(close)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.deadline)
-        layout.addWidget(self.tabs, 1)
-        layout.addLayout(actions)
-        self.reload()
+        self.finish(self.deadline)
 
     # --- loading ----------------------------------------------------------------------
 
     def reload(self) -> None:
-        fields = records.detail(self.ctx, "referrals", self.referral_id)
-        serial = next((v for k, v in fields if k == "台账编号"), "")
-        status = next((v for k, v in fields if k == "状态"), "")
-        self.setWindowTitle(f"案件移送 {serial}（{status}）")
-        fill_details(self.details_form, fields)
+        self.fill_basics()
         self.deadline.show_note(*records.deadline_note(self.ctx, "referrals", self.referral_id))
         self._fill_materials()
         self._fill_letters()
         self._fill_history()
         allowed = referrals.allowed_actions(self.ctx, self.referral_id)
-        for key, button in self.buttons.items():
-            button.setVisible(key in allowed)
+        self.show_steps(allowed)
         editable = "materials" in allowed
         self.add_material_button.setEnabled(editable)
         self.remove_material_button.setEnabled(editable)
@@ -219,34 +187,7 @@ class ReferralDialog(QDialog):
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    def open_letter(self, *, code: str | None = None, document_id: int | None = None) -> None:
-        from desktop_app.ui.dialogs.letter_dialog import LetterDialog
-
-        dialog = LetterDialog(
-            self.ctx, code=code, record_id=self.referral_id, document_id=document_id, parent=self
-        )
-        if not dialog.loaded:
-            prompts.warn(self, dialog.status.text())
-            return
-        dialog.exec()
-        self._changed()
-
     # --- workflow steps ---------------------------------------------------------------
-
-    def _changed(self) -> None:
-        self.changed = True
-        self.reload()
-
-    def act(self, key: str) -> None:
-        handler = getattr(self, f"step_{key}", None)
-        if handler is None:
-            return
-        if handler() is not False:
-            self._changed()
-
-    def _form(self, title: str, fields: list[Field], submit: Any, intro: str = "") -> bool:
-        form = ActionForm(title, fields, submit, self, intro)
-        return form.exec() == QDialog.DialogCode.Accepted
 
     def step_edit(self) -> bool:
         from desktop_app.ui.wizards.outgoing_referral import OutgoingReferralWizard

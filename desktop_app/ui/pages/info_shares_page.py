@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,13 +29,8 @@ from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.info_share_dialog import InfoShareDialog
 from desktop_app.ui.dialogs.info_share_view import InfoShareView
-from desktop_app.ui.pages.base import Page
-from desktop_app.ui.pages.ledger_page import LedgerList
+from desktop_app.ui.pages.system_page import SystemPage
 
-INTRO = (
-    "县级职能部门与乡镇在各自行政执法过程中互相通报、共享行政执法和相关行政管理信息。"
-    "原则上自形成当日共享；因收集、整理等原因不能当日共享的，可适当延长，须说明原因。"
-)
 RATE_COLUMNS = ["名称", "条数", "当日共享", "延期共享", "尚未共享", "当日共享率"]
 
 
@@ -165,33 +161,23 @@ class SameDayReportView(QWidget):
             self.open_item(self.late_ids[row])  # type: ignore[operator]
 
 
-class InfoSharesPage(Page):
+class InfoSharesPage(SystemPage):
     title = "信息共享"
+    ledger_key = "info_shares"
+    intro = (
+        "县级职能部门与乡镇在各自行政执法过程中互相通报、共享行政执法和相关行政管理信息。"
+        "原则上自形成当日共享；因收集、整理等原因不能当日共享的，可适当延长，须说明原因。"
+    )
 
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        heading = QLabel("信息共享")
-        heading.setObjectName("pageTitle")
-        intro = QLabel(INTRO)
-        intro.setObjectName("pageIntro")
-        intro.setWordWrap(True)
-        self.new_button = QPushButton("登记共享信息…")
-        self.new_button.setDefault(True)
-        self.new_button.clicked.connect(self.new_item)
-        bar = QHBoxLayout()
-        bar.addWidget(heading)
-        bar.addStretch(1)
-        bar.addWidget(self.new_button)
-        self.list = LedgerList(ctx, "info_shares", self, on_open=self.open_item)
+        self.new_button = self.add_button("登记共享信息…", self.new_item)
         self.report = SameDayReportView(ctx, self.open_item)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.list, "台账")
         self.tabs.addTab(self.report, "当日共享情况")
         self.tabs.currentChanged.connect(lambda i: self.report.refresh() if i == 1 else None)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(intro)
-        layout.addWidget(self.tabs, 1)
+        self.set_body(self.tabs)
 
     def refresh(self) -> None:
         self.list.refresh()
@@ -200,21 +186,13 @@ class InfoSharesPage(Page):
 
     def show_record(self, ledger_key: str, record_id: int) -> None:
         self.tabs.setCurrentIndex(0)
-        self.refresh()
-        self.list.select(record_id)
-        self.open_item(record_id)
+        super().show_record(ledger_key, record_id)
+
+    def view(self, record_id: int) -> QDialog:
+        return InfoShareView(self.ctx, record_id, self)
 
     def new_item(self) -> None:
         dialog = InfoShareDialog(self.ctx, self)
         dialog.exec()
         if dialog.saved:
-            self.refresh()
-            self.data_changed.emit()
-            self.list.select(dialog.saved[-1])
-
-    def open_item(self, share_id: int) -> None:
-        view = InfoShareView(self.ctx, share_id, self)
-        view.exec()
-        if view.changed:
-            self.refresh()
-            self.data_changed.emit()
+            self.written(dialog.saved[-1])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import OrgKind, PartyKind, PreTransferState
@@ -10,13 +10,7 @@ from desktop_app.services import organisations, referrals
 from desktop_app.services.context import ServiceContext
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
 from desktop_app.ui.dialogs.referral_dialog import ReferralDialog
-from desktop_app.ui.pages.base import Page
-from desktop_app.ui.pages.ledger_page import LedgerList
-
-INTRO = (
-    "发现违法行为属于对方管辖的，3个工作日内移送；情况紧急的24小时内移送；违法行为正在进行的，"
-    "立即劝阻并及时告知有管辖权的部门。移送以乡镇人民政府或县级职能部门的名义进行。"
-)
+from desktop_app.ui.pages.system_page import SystemPage
 
 
 def party(values: dict) -> referrals.PartyInput:  # type: ignore[type-arg]
@@ -30,48 +24,23 @@ def party(values: dict) -> referrals.PartyInput:  # type: ignore[type-arg]
     )
 
 
-class ReferralsPage(Page):
+class ReferralsPage(SystemPage):
     title = "案件移送"
+    ledger_key = "referrals"
+    intro = (
+        "发现违法行为属于对方管辖的，3个工作日内移送；情况紧急的24小时内移送；违法行为正在进行的，"
+        "立即劝阻并及时告知有管辖权的部门。移送以乡镇人民政府或县级职能部门的名义进行。"
+    )
 
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        heading = QLabel(self.title)
-        heading.setObjectName("pageTitle")
-        intro = QLabel(INTRO)
-        intro.setObjectName("pageIntro")
-        intro.setWordWrap(True)
-        self.new_button = QPushButton("新建移送（移送县级部门）…")
-        self.new_button.setDefault(True)
-        self.incoming_button = QPushButton("登记部门移送来的案件…")
-        self.pre_button = QPushButton("登记划转前案件…")
-        self.new_button.clicked.connect(self.new_outgoing)
-        self.incoming_button.clicked.connect(self.new_incoming)
-        self.pre_button.clicked.connect(self.new_pre_transfer)
-        bar = QHBoxLayout()
-        bar.addWidget(heading)
-        bar.addStretch(1)
-        for b in (self.new_button, self.incoming_button, self.pre_button):
-            bar.addWidget(b)
-        self.list = LedgerList(ctx, "referrals", self, on_open=self.open_referral)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(intro)
-        layout.addWidget(self.list, 1)
+        self.new_button = self.add_button("新建移送（移送县级部门）…", self.new_outgoing)
+        self.incoming_button = self.add_button("登记部门移送来的案件…", self.new_incoming)
+        self.pre_button = self.add_button("登记划转前案件…", self.new_pre_transfer)
+        self.set_body(self.list)
 
-    def refresh(self) -> None:
-        self.list.refresh()
-
-    def show_record(self, ledger_key: str, record_id: int) -> None:
-        self.refresh()
-        self.list.select(record_id)
-        self.open_referral(record_id)
-
-    def open_referral(self, referral_id: int) -> None:
-        dialog = ReferralDialog(self.ctx, referral_id, self)
-        dialog.exec()
-        if dialog.changed:
-            self.refresh()
-            self.data_changed.emit()
+    def view(self, record_id: int) -> QDialog:
+        return ReferralDialog(self.ctx, record_id, self)
 
     def new_outgoing(self) -> None:
         from desktop_app.ui.wizards.outgoing_referral import OutgoingReferralWizard
@@ -79,10 +48,8 @@ class ReferralsPage(Page):
         wizard = OutgoingReferralWizard(self.ctx, self)
         wizard.exec()
         if wizard.referral_id is not None:
-            self.refresh()
-            self.data_changed.emit()
-            if wizard.result() == QDialog.DialogCode.Accepted:
-                self.list.select(wizard.referral_id)
+            accepted = wizard.result() == QDialog.DialogCode.Accepted
+            self.written(wizard.referral_id if accepted else None)
 
     def _departments(self) -> list[tuple[str, int]]:
         return [
@@ -125,9 +92,7 @@ class ReferralsPage(Page):
             "登记",
         )
         if form.exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
-            self.data_changed.emit()
-            self.open_referral(int(form.result_value))
+            self.written(int(form.result_value), open_it=True)
 
     def new_pre_transfer(self) -> None:
         states = [(label, code) for code, label in PreTransferState.choices()]
@@ -163,5 +128,4 @@ class ReferralsPage(Page):
             "登记",
         )
         if form.exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
-            self.data_changed.emit()
+            self.written()

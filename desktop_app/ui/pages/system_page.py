@@ -1,0 +1,74 @@
+"""The page of one of the seven systems: heading, the seed's rule in a sentence,
+the buttons that start a record, and the ledger (or tabs around it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop_app.services.context import ServiceContext
+from desktop_app.ui.pages.base import Page
+from desktop_app.ui.pages.ledger_page import LedgerList
+
+
+class SystemPage(Page):
+    """Subclasses set ``title``, ``ledger_key`` and ``intro``, add their buttons with
+    :meth:`add_button` and give the record's view in :meth:`view`."""
+
+    ledger_key = ""
+    heading = ""  # when the page's heading is longer than its name in the navigation
+    intro = ""
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        heading = QLabel(self.heading or self.title)
+        heading.setObjectName("pageTitle")
+        note = QLabel(self.intro)
+        note.setObjectName("pageIntro")
+        note.setWordWrap(True)
+        self.bar = QHBoxLayout()
+        self.bar.addWidget(heading)
+        self.bar.addStretch(1)
+        self.list = LedgerList(ctx, self.ledger_key, self, on_open=self.open_item)
+        self.page_layout = QVBoxLayout(self)
+        self.page_layout.addLayout(self.bar)
+        self.page_layout.addWidget(note)
+
+    def add_button(self, label: str, slot: Callable[[], None]) -> QPushButton:
+        """A button at the top right; the first one is the page's default."""
+        button = QPushButton(label)
+        button.setDefault(self.bar.count() == 2)  # heading and stretch only
+        button.clicked.connect(lambda _=False: slot())
+        self.bar.addWidget(button)
+        return button
+
+    def set_body(self, body: QWidget) -> None:
+        self.page_layout.addWidget(body, 1)
+
+    def view(self, record_id: int) -> QDialog:
+        """The record's own window; it sets ``changed`` when it wrote something."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        self.list.refresh()
+
+    def show_record(self, ledger_key: str, record_id: int) -> None:
+        self.refresh()
+        self.list.select(record_id)
+        self.open_item(record_id)
+
+    def open_item(self, record_id: int) -> None:
+        dialog = self.view(record_id)
+        dialog.exec()
+        if getattr(dialog, "changed", False):
+            self.written()
+
+    def written(self, record_id: int | None = None, open_it: bool = False) -> None:
+        """Something was saved: reload, tell the other pages, show the record."""
+        self.refresh()
+        self.data_changed.emit()
+        if record_id is not None:
+            self.list.select(record_id)
+            if open_it:
+                self.open_item(record_id)
