@@ -286,6 +286,7 @@ def deadline_note(ctx: ServiceContext, ledger_key: str, record_id: int) -> tuple
 # (keys not listed follow in FIELD_LABELS order).
 _LEDGER_LABELS: dict[str, dict[str, str]] = {
     "info_shares": {"title": "信息名称", "late_reason": "延期共享原因"},
+    "assistance": {"department_id": "被请求部门", "subject": "协助事项", "kind": "协助类型"},
 }
 _LEDGER_ORDER: dict[str, tuple[str, ...]] = {
     "info_shares": (

@@ -48,6 +48,7 @@ from desktop_app.services import (
     dashboard,
     ledgers,
     letters,
+    records,
     referrals,
 )
 from desktop_app.services.assistance_common import clock_of
@@ -556,3 +557,10 @@ def test_ledger_filters_by_kind_and_department(ctx: ServiceContext) -> None:
     assert ids(department=org(ctx, WATER), kind="on_site") == {on_site}
     with pytest.raises(InvalidInput, match="无效的筛选条件"):
         ids(kind="favour")
+
+
+def test_detail_names_the_department_asked_and_the_kind(ctx: ServiceContext) -> None:
+    rid = assistance.create(ctx, request(ctx))
+    rows = dict(records.detail(ctx, "assistance", rid))
+    assert rows["被请求部门"] == WATER and rows["协助事项"] == SUBJECT
+    assert rows["协助类型"] == "技术支撑/认定"
