@@ -37,6 +37,7 @@ _COUNTERPART = {
     "urgent_notices": "department",
     "assistance": "department",
     "disputes": "department",
+    "info_shares": "counterparts",
 }
 
 

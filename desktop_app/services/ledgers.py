@@ -56,6 +56,7 @@ from desktop_app.storage.models import (
     Referral,
     Staff,
     UrgentNotice,
+    info_share_counterparts,
 )
 
 
@@ -205,6 +206,18 @@ def _complaints() -> Ledger:
     )
 
 
+def _counterpart_names() -> Any:
+    """An item's counterparts, short names joined by 、, as one SQL expression."""
+    link, org = info_share_counterparts, _org_alias("counterpart")
+    return (
+        select(func.aggregate_strings(func.coalesce(org.short_name, org.name), "、"))
+        .select_from(link.join(org, org.id == link.c.organisation_id))
+        .where(link.c.info_share_id == InfoShare.id)
+        .correlate(InfoShare)
+        .scalar_subquery()
+    )
+
+
 def _info_shares() -> Ledger:
     m = InfoShare
     return Ledger(
@@ -217,6 +230,7 @@ def _info_shares() -> Ledger:
             Col("direction", "方向", m.direction, "term", ShareDirection, 12),
             Col("category", "信息类别", m.category, "term", InfoCategory, 20),
             Col("title", "信息名称", m.title, width=28, searchable=True),
+            Col("counterparts", "共享对象", _counterpart_names(), width=20),
             Col("formed_on", "形成日期", m.formed_on, "date", width=11),
             Col("shared_on", "共享日期", m.shared_on, "date", width=11),
             Col("late_reason", "延期共享原因", m.late_reason, width=20, searchable=True),

@@ -28,6 +28,7 @@ from info_share_helpers import (
     share,
     stored_files,
 )
+from sqlalchemy import select
 
 from desktop_app.domain import clock
 from desktop_app.domain.deadlines import end_of_day
@@ -43,6 +44,7 @@ from desktop_app.services import (
 )
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from desktop_app.storage.models import Organisation
 
 
 @pytest.fixture(autouse=True)
@@ -479,3 +481,18 @@ def test_detail_reads_in_the_ledger_order_with_its_counterparts(ctx: ServiceCont
     assert ("延期共享原因", "需汇总各村上报数据") in rows
     got = info_shares.create(ctx, share(ctx, POLICE, direction="received"))
     assert ("信息来源部门", POLICE) in records.detail(ctx, "info_shares", got)
+
+
+def test_the_list_and_the_dashboard_name_the_counterparts(ctx: ServiceContext) -> None:
+    sid = info_shares.create(ctx, share(ctx, WATER, ENV, shared_on=None, method=None))
+    with ctx.read() as s:
+        short = {
+            o.name: o.short_name or o.name
+            for o in s.execute(select(Organisation)).scalars()
+            if o.name in (WATER, ENV)
+        }
+    (row,) = ledgers.page(ctx, "info_shares", ledgers.Query())
+    assert row["id"] == sid
+    assert sorted(row["counterparts"].split("、")) == sorted(short.values())
+    (item,) = [i for i in dashboard.build(ctx, NOW).items if i.ledger_key == "info_shares"]
+    assert item.counterpart == row["counterparts"]
