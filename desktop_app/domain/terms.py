@@ -219,6 +219,12 @@ class MeetingKind(Term):
     SPECIAL = "special", "专题会议"
 
 
+class MeetingStatus(Term):
+    PLANNED = "planned", "计划召开"
+    HELD = "held", "已召开"
+    CANCELLED = "cancelled", "已取消"
+
+
 class MeetingTopic(Term):
     GENERAL = "general", "普遍性问题"
     HOTSPOT = "hotspot", "热点、焦点、难点问题"
@@ -237,6 +243,7 @@ class UrgentNoticeStatus(Term):
     REFUSED_WITH_REASON = "refused_with_reason", "部门未处置（已说明理由）"
     REFUSED = "refused", "拒不处理（未说明理由）"
     REPORTED = "reported", "已报告县人民政府"
+    SETTLED = "settled", "县人民政府已协调处理"
 
 
 # --- 执法协助 -----------------------------------------------------------------

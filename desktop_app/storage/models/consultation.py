@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop_app.domain.terms import ActionStatus, MeetingKind, UrgentNoticeStatus
+from desktop_app.domain.terms import ActionStatus, MeetingKind, MeetingStatus, UrgentNoticeStatus
 from desktop_app.storage.models.base import (
     Base,
     LedgerRecord,
@@ -39,8 +39,11 @@ class Meeting(LedgerRecord, LinkedRecord, Base):
     __tablename__ = "meetings"
 
     kind: Mapped[MeetingKind] = mapped_column(TermType(MeetingKind), index=True)
+    status: Mapped[MeetingStatus] = mapped_column(
+        TermType(MeetingStatus), default=MeetingStatus.HELD, server_default="held", index=True
+    )
     subject: Mapped[str] = mapped_column(String(200))
-    held_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    held_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # planned or actual time
     place: Mapped[str | None] = mapped_column(String(200))
     host: Mapped[str | None] = mapped_column(String(60))
     participants: Mapped[str | None] = mapped_column(Text)
@@ -93,6 +96,8 @@ class UrgentNotice(LedgerRecord, LinkedRecord, Base):
     response_note: Mapped[str | None] = mapped_column(Text)
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    report_reply_at: Mapped[datetime | None] = mapped_column(DateTime)
+    report_reply: Mapped[str | None] = mapped_column(Text)  # what the county government did
 
     department: Mapped[Organisation] = relationship()
 
