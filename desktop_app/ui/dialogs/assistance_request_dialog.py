@@ -8,24 +8,22 @@ them by number, matter or party.
 
 from __future__ import annotations
 
+__all__ = ["AssistanceRequestDialog", "LinkPicker"]
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.terms import AssistanceKind, OrgKind
-from desktop_app.services import assistance, organisations, records
+from desktop_app.services import assistance, organisations
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput, ServiceError
 from desktop_app.ui import prompts
@@ -35,6 +33,7 @@ from desktop_app.ui.widgets.form_helpers import (
     make_form,
     problems_summary,
 )
+from desktop_app.ui.widgets.record_link import LinkField, LinkPicker
 
 KIND_HINTS = {
     AssistanceKind.TECHNICAL.value: "认定违法事项需要部门提供技术支撑：部门一般应在5个工作日内"
@@ -43,61 +42,6 @@ KIND_HINTS = {
     "部门应积极支持，不得推诿、刁难。",
     AssistanceKind.ON_SITE.value: "情况紧急或证据可能灭失：部门应当及时派执法人员现场处置。",
 }
-
-
-class LinkPicker(QDialog):
-    """Find the transfer, complaint or case the request serves."""
-
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.choice: assistance.LinkChoice | None = None
-        self.setWindowTitle("选择关联的案件移送、投诉举报或立案案件")
-        self.resize(620, 420)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("输入台账编号、案号、事项或当事人，回车查找")
-        self.search.returnPressed.connect(self.find)
-        find = QPushButton("查找")
-        find.clicked.connect(self.find)
-        self.results = QListWidget()
-        self.results.itemDoubleClicked.connect(lambda _i: self.pick())
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("选定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.pick)
-        buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.search, 1)
-        row.addWidget(find)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.results, 1)
-        layout.addWidget(buttons)
-        self.find()
-
-    def find(self) -> None:
-        self.results.clear()
-        try:
-            found = assistance.linkable(self.ctx, self.search.text().strip())
-        except ServiceError as exc:
-            prompts.warn(self, str(exc))
-            return
-        for choice in found:
-            item = QListWidgetItem(f"{choice.serial}　{choice.label}")
-            item.setData(256, choice)
-            self.results.addItem(item)
-        if not found:
-            self.results.addItem(QListWidgetItem("没有找到。"))
-
-    def pick(self) -> None:
-        item = self.results.currentItem()
-        choice = item.data(256) if item is not None else None
-        if choice is None:
-            return
-        self.choice = choice
-        self.accept()
 
 
 class AssistanceRequestDialog(QDialog):
@@ -114,7 +58,6 @@ class AssistanceRequestDialog(QDialog):
         self.ctx = ctx
         self.request_id = request_id
         self.version: int | None = None
-        self.link: tuple[str, int] | None = None
         self.setWindowTitle("修改执法协助请求" if request_id else "新建执法协助请求")
         self.resize(720, 640)
 
@@ -137,17 +80,8 @@ class AssistanceRequestDialog(QDialog):
         self.materials.setPlaceholderText("随函附送的材料，一条一行，如：现场检查笔录复印件1份")
         self.materials.setFixedHeight(70)
         self.urgent = QCheckBox("情况紧急或证据可能灭失，请求立即派员现场处置")
-        self.link_label = QLabel("（不关联）")
-        pick = QPushButton("选择…")
-        pick.clicked.connect(self.pick_link)
-        clear = QPushButton("不关联")
-        clear.clicked.connect(lambda: self._set_link(None, ""))
-        link_row = QWidget()
-        row = QHBoxLayout(link_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.link_label, 1)
-        row.addWidget(pick)
-        row.addWidget(clear)
+        self.link_field = LinkField(ctx)
+        self.link_label = self.link_field.label
 
         form = make_form()
         self.rows = FieldRows(form)
@@ -159,7 +93,7 @@ class AssistanceRequestDialog(QDialog):
         r.add("questions", "请求认定或协助的内容", self.questions)
         r.add("materials_sent", "随函附送材料", self.materials)
         r.add("urgent", "紧急程度", self.urgent)
-        r.add("linked_id", "关联记录", link_row)
+        r.add("linked_id", "关联记录", self.link_field)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -194,19 +128,10 @@ class AssistanceRequestDialog(QDialog):
         self.questions.setPlainText(data.questions or "")
         self.materials.setPlainText(data.materials_sent or "")
         self.urgent.setChecked(bool(data.urgent))
-        if data.linked_type and data.linked_id:
-            label = records.describe(self.ctx, data.linked_type, data.linked_id)
-            self._set_link((data.linked_type, data.linked_id), label)
-
-    def _set_link(self, link: tuple[str, int] | None, text: str) -> None:
-        self.link = link
-        self.link_label.setText(text if link else "（不关联）")
+        self.link_field.set_link(data.linked_type, data.linked_id)
 
     def pick_link(self) -> None:
-        picker = LinkPicker(self.ctx, self)
-        if picker.exec() == QDialog.DialogCode.Accepted and picker.choice is not None:
-            c = picker.choice
-            self._set_link((c.record_type, c.record_id), f"{c.serial}　{c.label}")
+        self.link_field.pick()
 
     def collect(self) -> assistance.AssistanceInput:
         return assistance.AssistanceInput(
@@ -216,8 +141,8 @@ class AssistanceRequestDialog(QDialog):
             questions=self.questions.toPlainText().strip() or None,
             materials_sent=self.materials.toPlainText().strip() or None,
             urgent=self.urgent.isChecked(),
-            linked_type=self.link[0] if self.link else None,
-            linked_id=self.link[1] if self.link else None,
+            linked_type=self.link_field.linked_type,
+            linked_id=self.link_field.linked_id,
         )
 
     def save(self) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,8 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -42,6 +39,7 @@ from desktop_app.ui.widgets.form_helpers import (
     make_form,
     problems_summary,
 )
+from desktop_app.ui.widgets.org_checklist import OrganisationChecklist
 
 LATE_HINT = "原则上自形成当日共享；因收集、整理等原因不能当日共享的，须说明原因（机制 三（三））。"
 
@@ -52,68 +50,6 @@ def _date_edit(value: date) -> QDateEdit:
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setDate(value)
     return edit
-
-
-class CounterpartList(QWidget):
-    """Organisations to tick, with a filter box (an item may go to several)."""
-
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("输入部门名称筛选")
-        self.filter.textChanged.connect(self._filter)
-        self.list = QListWidget()
-        self.list.setFixedHeight(150)
-        for o in info_shares.counterpart_choices(ctx):
-            self._add(o.id, o.name)
-        self.chosen = QLabel()
-        self.chosen.setObjectName("hint")
-        self.chosen.setWordWrap(True)
-        self.list.itemChanged.connect(lambda _i: self._show_chosen())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.list)
-        layout.addWidget(self.chosen)
-        self._show_chosen()
-
-    def _add(self, org_id: int, name: str) -> QListWidgetItem:
-        item = QListWidgetItem(name)
-        item.setData(Qt.ItemDataRole.UserRole, org_id)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Unchecked)
-        self.list.addItem(item)
-        return item
-
-    def _items(self) -> list[QListWidgetItem]:
-        return [self.list.item(i) for i in range(self.list.count())]
-
-    def _filter(self, text: str) -> None:
-        for item in self._items():
-            item.setHidden(bool(text) and text.strip() not in item.text())
-
-    def _show_chosen(self) -> None:
-        names = [i.text() for i in self._items() if i.checkState() == Qt.CheckState.Checked]
-        self.chosen.setText("已选：" + "、".join(names) if names else "尚未选择")
-
-    def ids(self) -> list[int]:
-        return [
-            int(i.data(Qt.ItemDataRole.UserRole))
-            for i in self._items()
-            if i.checkState() == Qt.CheckState.Checked
-        ]
-
-    def set_ids(self, ids: list[int], names: dict[int, str] | None = None) -> None:
-        """Tick ``ids``; one no longer offered (a department deactivated since) is
-        added under its name from ``names`` so that an edit keeps it."""
-        wanted = set(ids)
-        listed = {int(i.data(Qt.ItemDataRole.UserRole)) for i in self._items()}
-        for org_id in ids:
-            if org_id not in listed and names and org_id in names:
-                self._add(org_id, f"{names[org_id]}（已停用）")
-        for item in self._items():
-            on = item.data(Qt.ItemDataRole.UserRole) in wanted
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
 
 class InfoShareDialog(QDialog):
@@ -138,7 +74,9 @@ class InfoShareDialog(QDialog):
         fill_term_combo(self.category, InfoCategory)
         self.title = QLineEdit()
         self.title.setPlaceholderText("如：赵八镇2026年11月行政处罚决定及执行情况")
-        self.counterparts = CounterpartList(ctx)
+        self.counterparts = OrganisationChecklist(
+            [(o.id, o.name) for o in info_shares.counterpart_choices(ctx)]
+        )
         self.summary = QPlainTextEdit()
         self.summary.setFixedHeight(80)
         self.formed_on = _date_edit(today)
