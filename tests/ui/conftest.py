@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from desktop_app.ui import workers
+from desktop_app.ui import prompts, workers
+from desktop_app.ui.dialogs.action_form import ActionForm
+from desktop_app.ui.dialogs.letter_dialog import LetterDialog
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +31,42 @@ def no_unexpected_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"unexpected modal dialog: {type(self).__name__} {self.windowTitle()}")
 
     monkeypatch.setattr(QDialog, "exec", refuse)
+
+
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the app told the user (info, warning, error boxes), in order."""
+    messages: list[str] = []
+    for name in ("info", "warn", "error"):
+        monkeypatch.setattr(prompts, name, lambda _p, text, title="", m=messages: m.append(text))
+    return messages
+
+
+@pytest.fixture
+def forms(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Queue the values a user would type into the next ActionForm dialogs."""
+    queue: list[dict[str, Any]] = []
+
+    def run(self: ActionForm) -> int:
+        for key, value in queue.pop(0).items():
+            self.set_value(key, value)
+        self.confirm()
+        return int(self.result())
+
+    monkeypatch.setattr(ActionForm, "exec", run)
+    return queue
+
+
+@pytest.fixture
+def issue_letters(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The clerk previews a letter and presses 发文 (or just looks at an issued one)."""
+    issued: list[str] = []
+
+    def run(self: LetterDialog) -> int:
+        if not self.issue_button.isHidden() and self.code:
+            self.issue()
+            issued.append(self.code)
+        return 0
+
+    monkeypatch.setattr(LetterDialog, "exec", run)
+    return issued

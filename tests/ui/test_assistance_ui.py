@@ -17,13 +17,11 @@ from desktop_app.services import assistance, referrals
 from desktop_app.services.context import ServiceContext
 from desktop_app.storage.models import AssistanceRequest, Attachment, Document, Organisation
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.action_form import ActionForm
 from desktop_app.ui.dialogs.assistance_dialog import AssistanceDialog
 from desktop_app.ui.dialogs.assistance_request_dialog import (
     AssistanceRequestDialog,
     LinkPicker,
 )
-from desktop_app.ui.dialogs.letter_dialog import LetterDialog
 
 NOW = datetime(2026, 11, 27, 10, 0)  # a Friday
 WATER = "深泽县水利局"
@@ -41,35 +39,6 @@ def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         monkeypatch.setattr(prompts, name, lambda _p, text, title="", m=messages: m.append(text))
     monkeypatch.setattr(prompts, "confirm", lambda *a, **k: True)
     return messages
-
-
-@pytest.fixture
-def forms(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    queue: list[dict[str, Any]] = []
-
-    def run(self: ActionForm) -> int:
-        for key, value in queue.pop(0).items():
-            self.set_value(key, value)
-        self.confirm()
-        return int(self.result())
-
-    monkeypatch.setattr(ActionForm, "exec", run)
-    return queue
-
-
-@pytest.fixture
-def issue_letters(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The clerk previews the letter and presses 发文."""
-    issued: list[str] = []
-
-    def run(self: LetterDialog) -> int:
-        if not self.issue_button.isHidden() and self.code:
-            self.issue()
-            issued.append(self.code)
-        return 0
-
-    monkeypatch.setattr(LetterDialog, "exec", run)
-    return issued
 
 
 def org(ctx: ServiceContext, name: str) -> int:

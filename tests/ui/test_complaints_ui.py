@@ -16,7 +16,7 @@ from desktop_app.services import complaints, staff
 from desktop_app.services.context import ServiceContext
 from desktop_app.storage.models import AuditEntry, Complaint, Organisation, Referral
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.action_form import ActionForm, to_qdatetime
+from desktop_app.ui.dialogs.action_form import to_qdatetime
 from desktop_app.ui.dialogs.complaint_dialog import ComplaintDialog
 from desktop_app.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from desktop_app.ui.wizards.outgoing_referral import OutgoingReferralWizard
@@ -32,20 +32,6 @@ def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(prompts, "confirm", lambda *a, **k: False)
     monkeypatch.setattr(prompts, "ask_text", lambda *a, **k: "电话回访")
     return messages
-
-
-@pytest.fixture
-def forms(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    queue: list[dict[str, Any]] = []
-
-    def run(self: ActionForm) -> int:
-        for key, value in queue.pop(0).items():
-            self.set_value(key, value)
-        self.confirm()
-        return int(self.result())
-
-    monkeypatch.setattr(ActionForm, "exec", run)
-    return queue
 
 
 def org(ctx: ServiceContext, name: str) -> int:

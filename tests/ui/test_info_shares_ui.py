@@ -14,7 +14,6 @@ from desktop_app.domain import clock
 from desktop_app.services import info_shares
 from desktop_app.services.context import ServiceContext
 from desktop_app.storage.models import InfoShare, Organisation
-from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm
 from desktop_app.ui.dialogs.info_share_dialog import InfoShareDialog
 from desktop_app.ui.dialogs.info_share_view import InfoShareView
@@ -28,14 +27,6 @@ ENV = "石家庄市生态环境局深泽县分局"
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock, "now", lambda: NOW)
-
-
-@pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    messages: list[str] = []
-    for name in ("info", "warn", "error"):
-        monkeypatch.setattr(prompts, name, lambda _p, text, title="", m=messages: m.append(text))
-    return messages
 
 
 def org(ctx: ServiceContext, name: str) -> int:

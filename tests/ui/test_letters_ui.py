@@ -27,14 +27,6 @@ def bundled_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOWNSHIP_ENFORCEMENT_FONTS", "bundled")
 
 
-@pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    messages: list[str] = []
-    for name in ("info", "warn", "error"):
-        monkeypatch.setattr(prompts, name, lambda _p, text, title="", m=messages: m.append(text))
-    return messages
-
-
 def outgoing_referral(ctx: ServiceContext) -> int:
     town = settings.get(ctx, "township_org_id")
     with ctx.uow() as uow:

@@ -16,8 +16,7 @@ from desktop_app.services import referrals
 from desktop_app.services.context import ServiceContext
 from desktop_app.storage.models import Document, Material, Organisation, Referral
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.action_form import ActionForm, to_qdatetime
-from desktop_app.ui.dialogs.letter_dialog import LetterDialog
+from desktop_app.ui.dialogs.action_form import to_qdatetime
 from desktop_app.ui.dialogs.referral_dialog import ReferralDialog
 from desktop_app.ui.pages.referrals_page import ReferralsPage
 from desktop_app.ui.wizards.outgoing_referral import OutgoingReferralWizard
@@ -32,33 +31,6 @@ def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         monkeypatch.setattr(prompts, name, lambda _p, text, title="", m=messages: m.append(text))
     monkeypatch.setattr(prompts, "confirm", lambda *a, **k: False)
     return messages
-
-
-@pytest.fixture
-def forms(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Queue the values a user would type into the next ActionForm dialogs."""
-    queue: list[dict[str, Any]] = []
-
-    def run(self: ActionForm) -> int:
-        for key, value in queue.pop(0).items():
-            self.set_value(key, value)
-        self.confirm()
-        return int(self.result())
-
-    monkeypatch.setattr(ActionForm, "exec", run)
-    return queue
-
-
-@pytest.fixture
-def issue_letters(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The clerk previews a letter and presses 发文 (or just looks at an issued one)."""
-
-    def run(self: LetterDialog) -> int:
-        if not self.issue_button.isHidden() and self.code:
-            self.issue()
-        return 0
-
-    monkeypatch.setattr(LetterDialog, "exec", run)
 
 
 def department(ctx: ServiceContext, name: str) -> int:
