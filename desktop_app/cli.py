@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("file", type=Path)
     e.add_argument("--overwrite", action="store_true", help="目标文件已存在时覆盖")
 
+    ls = sub.add_parser("liaison", help="导出联合执法协商联络人名单（.xlsx 和/或 PDF）")
+    ls.add_argument("--xlsx", type=Path, metavar="PATH", help="另存 .xlsx 的路径")
+    ls.add_argument("--pdf", type=Path, metavar="PATH", help="另存可打印 PDF 的路径")
+    ls.add_argument("--overwrite", action="store_true", help="目标文件已存在时覆盖")
+
     sub.add_parser("check", help="检查数据库完整性和版本（只读）")
 
     b = sub.add_parser("backup", help="备份数据库（经校验）")
@@ -151,6 +156,40 @@ def cmd_export_catalog(args: argparse.Namespace, paths: DataPaths) -> int:
     finally:
         ctx.db.close()
     print(f"已导出 {n} 项到 {args.file}")
+    return EXIT_OK
+
+
+def cmd_liaison(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.services import liaison
+
+    targets = [p for p in (args.xlsx, args.pdf) if p is not None]
+    if not targets:
+        return _fail("请至少指定 --xlsx 或 --pdf 之一。", EXIT_USAGE)
+    if args.xlsx is not None and args.xlsx.suffix.lower() != ".xlsx":
+        return _fail(f"--xlsx 的文件名应以 .xlsx 结尾：{args.xlsx}", EXIT_USAGE)
+    if args.pdf is not None and args.pdf.suffix.lower() != ".pdf":
+        return _fail(f"--pdf 的文件名应以 .pdf 结尾：{args.pdf}", EXIT_USAGE)
+    if not args.overwrite:
+        for target in targets:
+            if target.exists():
+                return _fail(f"输出文件已存在，未覆盖：{target}（确需覆盖请加 --overwrite）")
+    ctx = _open(paths)
+    try:
+        notes: list[str] = []
+        if args.xlsx is not None:
+            liaison.export_xlsx(ctx, args.xlsx, overwrite=args.overwrite)
+            print(f"已导出联络人名单（.xlsx）：{args.xlsx}")
+        if args.pdf is not None:
+            rendered = liaison.export_pdf(ctx, args.pdf, overwrite=args.overwrite)
+            print(f"已导出联络人名单（PDF，共 {rendered.pages} 页）：{args.pdf}")
+            notes = rendered.font_notes
+        warning = liaison.missing_message(liaison.missing(ctx))
+    finally:
+        ctx.db.close()
+    if warning:
+        print(f"注意：{warning}")
+    for note in notes:
+        print(note)
     return EXIT_OK
 
 
@@ -260,6 +299,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
     "demo": cmd_demo,
     "import-catalog": cmd_import_catalog,
     "export-catalog": cmd_export_catalog,
+    "liaison": cmd_liaison,
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,
