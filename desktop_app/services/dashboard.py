@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import deadlines
 from desktop_app.domain.clock import now as clock_now
 from desktop_app.domain.deadlines import end_of_day
-from desktop_app.domain.terms import ActionStatus, DueBucket, MeetingKind, RecordType
+from desktop_app.domain.terms import (
+    ActionStatus,
+    DueBucket,
+    MeetingKind,
+    MeetingStatus,
+    RecordType,
+)
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext
@@ -152,15 +158,37 @@ def _regular_meeting(
     soon_days: int,
     cal: Any,
 ) -> list[DueItem]:
+    """定期召开 (seed 三（四）): the next regular meeting is due ``cadence_months`` after
+    the last regular meeting that was held (planned or cancelled ones do not count).
+
+    A planned regular meeting stands instead of the reminder: its own clock
+    ("计划召开") is on the dashboard, so the reminder is not shown twice. With no
+    regular meeting held yet, the reminder is due today — the office should hold
+    (or record) its first one; it cannot drift later, as counting the cadence
+    from today would.
+    """
     if not cadence_months:
         return []
+    planned = session.execute(
+        select(func.count(Meeting.id)).where(
+            Meeting.kind == MeetingKind.REGULAR.value,
+            Meeting.status == MeetingStatus.PLANNED.value,
+        )
+    ).scalar()
+    if planned:
+        return []
     last = session.execute(
-        select(func.max(Meeting.held_at)).where(Meeting.kind == MeetingKind.REGULAR.value)
+        select(func.max(Meeting.held_at)).where(
+            Meeting.kind == MeetingKind.REGULAR.value,
+            Meeting.status == MeetingStatus.HELD.value,
+        )
     ).scalar()
     if last is None:
-        return []
-    due_day = _add_months(last.date(), cadence_months)
-    due = end_of_day(due_day)
+        due = end_of_day(now.date())
+        title = "定期协商会议（尚无已召开的定期会议记录）"
+    else:
+        due = end_of_day(_add_months(last.date(), cadence_months))
+        title = f"定期协商会议（上次召开：{last:%Y年%m月%d日}）"
     if due > horizon:
         return []
     return [
@@ -172,7 +200,7 @@ def _regular_meeting(
             record_type=RecordType.MEETING.value,
             record_id=None,
             serial="",
-            title=f"定期协商会议（上次召开：{last:%Y年%m月%d日}）",
+            title=title,
             what=f"按每{cadence_months}个月召开一次",
         )
     ]

@@ -23,6 +23,8 @@ from desktop_app.storage.models import (
     Complaint,
     EnforcementCase,
     InfoShare,
+    JointAction,
+    Meeting,
     Organisation,
     PenaltyMatter,
     Referral,
@@ -109,6 +111,15 @@ FIELD_LABELS: dict[str, str] = {
     "topics": "议题类别",
     "discussion": "讨论情况",
     "decisions": "议定事项",
+    "organisations": "参会单位",
+    "action_id": "落实事项编号",
+    "action_description": "落实事项",
+    "owner_org": "责任单位",
+    "owner_org_id": "责任单位",
+    "due_on": "完成时限",
+    "action_status": "落实状态",
+    "done_on": "完成日期",
+    "action_note": "落实情况",
     "department_id": "部门",
     "hazard": "隐患或违法情况",
     "notified_person": "被通知人",
@@ -116,6 +127,9 @@ FIELD_LABELS: dict[str, str] = {
     "response_note": "处置情况",
     "refusal_reason": "未处理理由",
     "reported_at": "报告县人民政府时间",
+    "report_reply_at": "县人民政府处理时间",
+    "report_reply": "县人民政府处理情况",
+    "participating_orgs": "参加单位",
     "action_on": "行动日期",
     "meeting_id": "关联会议",
     "targets": "检查对象",
@@ -182,6 +196,7 @@ _LINKED: dict[str, Any] = {
     "case_id": EnforcementCase,
     "referral_id": Referral,
     "complaint_id": Complaint,
+    "meeting_id": Meeting,
 }
 _STAFF_FIELDS = {k for k in FIELD_LABELS if k.endswith("_by_id")} | {
     "first_contact_id",
@@ -287,8 +302,23 @@ def deadline_note(ctx: ServiceContext, ledger_key: str, record_id: int) -> tuple
 _LEDGER_LABELS: dict[str, dict[str, str]] = {
     "info_shares": {"title": "信息名称", "late_reason": "延期共享原因"},
     "assistance": {"department_id": "被请求部门", "subject": "协助事项", "kind": "协助类型"},
+    "meetings": {"subject": "会议名称", "kind": "会议类型", "held_at": "召开时间"},
+    "urgent_notices": {"department_id": "通知部门", "notified_person": "接到通知的人员"},
 }
 _LEDGER_ORDER: dict[str, tuple[str, ...]] = {
+    "meetings": (
+        "serial",
+        "kind",
+        "status",
+        "subject",
+        "held_at",
+        "place",
+        "host",
+        "organisations",
+        "participants",
+        "topics",
+    ),
+    "joint_actions": ("serial", "title", "action_on", "organisations", "targets"),
     "info_shares": (
         "serial",
         "direction",
@@ -312,6 +342,9 @@ def _extra_fields(obj: Any) -> list[tuple[str, str, str]]:
         names = "、".join(o.name for o in obj.counterparts)
         received = obj.direction == ShareDirection.RECEIVED
         return [("counterparts", "信息来源部门" if received else "共享单位", names)]
+    if isinstance(obj, Meeting | JointAction):
+        label = "参会单位" if isinstance(obj, Meeting) else "参加单位"
+        return [("organisations", label, "、".join(o.name for o in obj.organisations))]
     return []
 
 

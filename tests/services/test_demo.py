@@ -215,6 +215,7 @@ def test_deadlines_only_on_running_clocks(demo: ServiceContext) -> None:
         "criminal_transfers": ("reported", "approved", "transferred", "filed", "not_filed"),
         "urgent_notices": ("notified", "refused"),
         "complaints": ("registered", "handling"),  # 核实 / 答复 / 移送期限
+        "meetings": ("planned",),  # 计划召开: due at the planned time
     }
     for table in LEDGERS:
         if table == "info_shares":

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop_app.documents.template import Value
-from desktop_app.domain.terms import MeetingTopic, OrgKind, RecordType, UrgentNoticeStatus
+from desktop_app.domain.terms import MeetingStatus, MeetingTopic, RecordType, UrgentNoticeStatus
 from desktop_app.services.letter_fields import (
     LetterValues,
     cn_date,
@@ -34,6 +34,7 @@ from desktop_app.services.letter_fields import (
     short_name,
     township,
 )
+from desktop_app.services.urgent_notice_forms import department_problem
 from desktop_app.storage.models import Meeting, Organisation, UrgentNotice
 
 _TOPIC_PHRASES = {
@@ -87,6 +88,16 @@ def meeting_minutes(
     session: Session, record_id: int, conf: dict[str, Any], on: date
 ) -> LetterValues:
     m: Meeting = get_or_404(session, Meeting, record_id, "协商会议")
+    if m.status == MeetingStatus.PLANNED:
+        raise refuse(
+            f"协商会议 {m.serial} 计划于{cn_date(m.held_at)}召开，尚未召开，不能生成会议纪要。"
+            "会议召开后，请先登记“会议已召开”并填写议定事项。"
+        )
+    if m.status != MeetingStatus.HELD:
+        raise refuse(
+            f"协商会议 {m.serial} 的状态为「{MeetingStatus.label_of(m.status)}」，"
+            "会议没有召开，不能生成会议纪要。"
+        )
     if m.held_at.date() > on:
         raise refuse(
             f"协商会议 {m.serial} 定于{cn_date(m.held_at)}召开，尚未召开，不能生成会议纪要。"
@@ -144,14 +155,23 @@ def _item(text: str, action: Any) -> str:
 
 
 def _notice(session: Session, record_id: int) -> tuple[UrgentNotice, Organisation]:
+    """The notice and its department, by the rule the notice form applies
+    (:func:`urgent_notice_forms.department_problem`; a department deactivated
+    since the notice still receives its letters)."""
     n: UrgentNotice = get_or_404(session, UrgentNotice, record_id, "紧急情况通知")
     dept = org(session, n.department_id)
-    if dept is None or dept.kind in (OrgKind.TOWNSHIP, OrgKind.INTERNAL_UNIT):
+    why = department_problem(session, dept, kept=True)
+    if dept is None or why:
         raise refuse(
-            f"紧急情况通知 {n.serial} 的接收单位不是可以独立执法的县级职能部门，"
-            "请先选定有管辖权的部门。"
+            f"紧急情况通知 {n.serial} 的通知部门不能接收本文书：{why or '部门不存在。'}"
+            "请先选定有管辖权的县级职能部门。"
         )
     return n, dept
+
+
+def refusal_report_title(department: str) -> str:
+    """How the register names a 拒不处理情况报告 (the notice service checks it)."""
+    return f"关于{department}接到紧急情况通知后拒不派员处理的报告"
 
 
 def _how(n: UrgentNotice) -> str:
@@ -202,6 +222,11 @@ def urgent_notice(session: Session, record_id: int, conf: dict[str, Any], on: da
     )
 
 
+# a refusal without reason, and after it (reported, settled: the report is reprinted)
+_REPORTABLE = frozenset(
+    s.value
+    for s in (UrgentNoticeStatus.REFUSED, UrgentNoticeStatus.REPORTED, UrgentNoticeStatus.SETTLED)
+)
 _NOT_REFUSED = {
     UrgentNoticeStatus.NOTIFIED.value: "{dept}尚未答复，还不能认定为拒不处理",
     UrgentNoticeStatus.RESPONDED.value: "{dept}已派执法人员到场处置",
@@ -217,7 +242,7 @@ def refusal_report(
 ) -> LetterValues:
     n, dept = _notice(session, record_id)
     status = str(n.status)
-    if status not in (UrgentNoticeStatus.REFUSED.value, UrgentNoticeStatus.REPORTED.value):
+    if status not in _REPORTABLE:
         why = _NOT_REFUSED.get(status, "该通知的状态不是“拒不处理”").format(dept=dept.name)
         raise refuse(f"紧急情况通知 {n.serial}：{why}，无需向县人民政府报告。")
     town = township(session, conf)
@@ -259,7 +284,7 @@ def refusal_report(
     return LetterValues(
         values,
         RecordType.URGENT_NOTICE,
-        f"关于{dept.name}接到紧急情况通知后拒不派员处理的报告",
+        refusal_report_title(dept.name),
         gov_id,
         gov,
         town.name,
