@@ -70,6 +70,12 @@ def _info_shares(ctx: ServiceContext) -> Page:
     return InfoSharesPage(ctx)
 
 
+def _consultation(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.consultation_page import ConsultationPage
+
+    return ConsultationPage(ctx)
+
+
 def _catalogue(ctx: ServiceContext) -> Page:
     from desktop_app.ui.pages.catalogue_page import CataloguePage
 
@@ -102,12 +108,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "consultation",
         "联合执法协商",
-        _ledger_page(
-            "联合执法协商",
-            ("meetings", "urgent_notices", "joint_actions"),
-            "协商会议定期召开，也可即时召开；重大案件线索可召开专题会议。"
-            "发现重大治安、安全隐患等属其他部门管辖的，应立即通知。",
-        ),
+        _consultation,
         ("meetings", "urgent_notices", "joint_actions"),
     ),
     NavEntry("assistance", "执法协助", _assistance, ("assistance",)),
