@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -25,13 +24,12 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.terms import AssistanceKind, OrgKind
 from desktop_app.services import assistance, organisations
 from desktop_app.services.context import ServiceContext
-from desktop_app.services.errors import InvalidInput, ServiceError
-from desktop_app.ui import prompts
 from desktop_app.ui.widgets.form_helpers import (
     FieldRows,
     fill_term_combo,
     make_form,
-    problems_summary,
+    save_cancel_buttons,
+    save_form,
 )
 from desktop_app.ui.widgets.record_link import LinkField, LinkPicker
 
@@ -95,13 +93,7 @@ class AssistanceRequestDialog(QDialog):
         r.add("urgent", "紧急程度", self.urgent)
         r.add("linked_id", "关联记录", self.link_field)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)
@@ -146,18 +138,11 @@ class AssistanceRequestDialog(QDialog):
         )
 
     def save(self) -> None:
-        self.rows.clear()
-        data = self.collect()
-        try:
+        def run() -> int:
+            data = self.collect()
             if self.request_id is None:
-                self.request_id = assistance.create(self.ctx, data)
-            else:
-                assistance.update(self.ctx, self.request_id, data, self.version)
-        except InvalidInput as exc:
-            self.rows.show(exc.problems)
-            prompts.warn(self, problems_summary(exc.problems))
-            return
-        except ServiceError as exc:
-            prompts.warn(self, str(exc))
-            return
-        self.accept()
+                return assistance.create(self.ctx, data)
+            assistance.update(self.ctx, self.request_id, data, self.version)
+            return self.request_id
+
+        self.request_id = save_form(self, self.rows, run) or self.request_id

@@ -8,10 +8,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -20,10 +18,16 @@ from desktop_app.domain import clock
 from desktop_app.domain.terms import RecordType
 from desktop_app.services import attachments, info_shares, joint_actions, ledgers
 from desktop_app.services.context import ServiceContext
-from desktop_app.services.errors import InvalidInput, ServiceError
+from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.record_window import RecordWindow
-from desktop_app.ui.widgets.form_helpers import FieldRows, make_form, problems_summary
+from desktop_app.ui.widgets.form_helpers import (
+    FieldRows,
+    make_form,
+    save_cancel_buttons,
+    save_form,
+    scrolling,
+)
 from desktop_app.ui.widgets.org_checklist import OrganisationChecklist
 from desktop_app.ui.widgets.record_link import LinkField
 from desktop_app.ui.widgets.record_panels import AttachmentsPanel, HistoryTable
@@ -79,20 +83,8 @@ class JointActionDialog(QDialog):
         r.add("meeting_id", "议定该行动的会议", self.meeting)
         r.add("linked_id", "关联记录", self.link)
         r.add("note", "备注", self.note)
-        body = QWidget()
-        outer = QVBoxLayout(body)
-        outer.addWidget(holder)
-        outer.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        scroll = scrolling(holder)
+        buttons = save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
@@ -129,21 +121,14 @@ class JointActionDialog(QDialog):
         )
 
     def save(self) -> None:
-        self.rows.clear()
-        data = self.collect()
-        try:
+        def run() -> int:
+            data = self.collect()
             if self.action_id is None:
-                self.action_id = joint_actions.create(self.ctx, data)
-            else:
-                joint_actions.update(self.ctx, self.action_id, data, self.version)
-        except InvalidInput as exc:
-            self.rows.show(exc.problems)
-            prompts.warn(self, problems_summary(exc.problems))
-            return
-        except ServiceError as exc:
-            prompts.warn(self, str(exc))
-            return
-        self.accept()
+                return joint_actions.create(self.ctx, data)
+            joint_actions.update(self.ctx, self.action_id, data, self.version)
+            return self.action_id
+
+        self.action_id = save_form(self, self.rows, run) or self.action_id
 
 
 class JointActionWindow(RecordWindow):

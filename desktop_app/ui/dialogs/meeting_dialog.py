@@ -14,12 +14,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,14 +26,14 @@ from desktop_app.domain import clock
 from desktop_app.domain.terms import MeetingKind, MeetingTopic
 from desktop_app.services import info_shares, meetings
 from desktop_app.services.context import ServiceContext
-from desktop_app.services.errors import InvalidInput, ServiceError
-from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import to_qdatetime
 from desktop_app.ui.widgets.form_helpers import (
     FieldRows,
     fill_term_combo,
     make_form,
-    problems_summary,
+    save_cancel_buttons,
+    save_form,
+    scrolling,
 )
 from desktop_app.ui.widgets.org_checklist import OrganisationChecklist
 from desktop_app.ui.widgets.record_link import LinkField
@@ -133,21 +131,9 @@ class MeetingDialog(QDialog):
             r.add("discussion", "会议情况", self.discussion)
             r.add("decisions", "议定事项", self.decisions)
         r.add("note", "备注", self.note)
-        body = QWidget()
-        outer = QVBoxLayout(body)
-        outer.addWidget(holder)
-        outer.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = scrolling(holder)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
@@ -194,25 +180,18 @@ class MeetingDialog(QDialog):
         )
 
     def save(self) -> None:
-        self.rows.clear()
-        data = self.collect()
-        try:
+        def run() -> int:
+            data = self.collect()
             if self.meeting_id is not None:
                 meetings.update(self.ctx, self.meeting_id, data, self.version)
-            elif self.mode == "plan":
-                self.meeting_id = meetings.plan(self.ctx, data)
-            else:
-                self.meeting_id = meetings.record(
-                    self.ctx,
-                    data,
-                    self.discussion.toPlainText().strip() or None,
-                    self.decisions.toPlainText().strip() or None,
-                )
-        except InvalidInput as exc:
-            self.rows.show(exc.problems)
-            prompts.warn(self, problems_summary(exc.problems))
-            return
-        except ServiceError as exc:
-            prompts.warn(self, str(exc))
-            return
-        self.accept()
+                return self.meeting_id
+            if self.mode == "plan":
+                return meetings.plan(self.ctx, data)
+            return meetings.record(
+                self.ctx,
+                data,
+                self.discussion.toPlainText().strip() or None,
+                self.decisions.toPlainText().strip() or None,
+            )
+
+        self.meeting_id = save_form(self, self.rows, run) or self.meeting_id

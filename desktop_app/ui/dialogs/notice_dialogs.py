@@ -13,7 +13,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -24,12 +23,17 @@ from desktop_app.domain import clock
 from desktop_app.domain.terms import DocumentStatus, OrgKind, RecordType
 from desktop_app.services import letters, organisations, records, urgent_notices
 from desktop_app.services.context import ServiceContext
-from desktop_app.services.errors import InvalidInput, ServiceError
+from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import Field
 from desktop_app.ui.dialogs.meeting_dialog import datetime_edit
 from desktop_app.ui.dialogs.record_window import RecordWindow
-from desktop_app.ui.widgets.form_helpers import FieldRows, make_form, problems_summary
+from desktop_app.ui.widgets.form_helpers import (
+    FieldRows,
+    make_form,
+    save_cancel_buttons,
+    save_form,
+)
 from desktop_app.ui.widgets.record_link import LinkField
 from desktop_app.ui.widgets.record_panels import DeadlineBanner, HistoryTable, LettersPanel
 
@@ -81,13 +85,7 @@ class NoticeDialog(QDialog):
         r.add("notified_person", "接到通知的人员", self.person)
         r.add("linked_id", "关联记录", self.link)
         r.add("note", "备注", self.note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)
@@ -128,21 +126,14 @@ class NoticeDialog(QDialog):
         )
 
     def save(self) -> None:
-        self.rows.clear()
-        data = self.collect()
-        try:
+        def run() -> int:
+            data = self.collect()
             if self.notice_id is None:
-                self.notice_id = urgent_notices.create(self.ctx, data)
-            else:
-                urgent_notices.update(self.ctx, self.notice_id, data, self.version)
-        except InvalidInput as exc:
-            self.rows.show(exc.problems)
-            prompts.warn(self, problems_summary(exc.problems))
-            return
-        except ServiceError as exc:
-            prompts.warn(self, str(exc))
-            return
-        self.accept()
+                return urgent_notices.create(self.ctx, data)
+            urgent_notices.update(self.ctx, self.notice_id, data, self.version)
+            return self.notice_id
+
+        self.notice_id = save_form(self, self.rows, run) or self.notice_id
 
 
 NOTICE_STEPS: tuple[tuple[str, str], ...] = (

@@ -12,10 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -199,3 +201,27 @@ def save_form(dialog: QDialog, rows: FieldRows, save: Callable[[], int | None]) 
     dialog.saved_id = saved  # type: ignore[attr-defined]  # read by whoever opened it
     dialog.accept()
     return saved
+
+
+def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], None]) -> QDialogButtonBox:
+    """保存 and 取消 at the foot of a form dialog."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """A long form in a scroll area; short fields keep their height (stretch below)."""
+    body = QWidget()
+    column = QVBoxLayout(body)
+    column.addWidget(content)
+    column.addStretch(1)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(body)
+    return area
