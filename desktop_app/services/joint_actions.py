@@ -34,7 +34,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop_app.domain import clock
@@ -43,6 +42,7 @@ from desktop_app.services import attachments, audit
 from desktop_app.services.context import ServiceContext, UnitOfWork, check_version
 from desktop_app.services.errors import InvalidInput, NotFound
 from desktop_app.services.forms import Checker
+from desktop_app.services.org_choice import chosen_organisations
 from desktop_app.services.record_history import HistoryRow, record_history
 from desktop_app.services.referral_common import EARLIEST
 from desktop_app.services.serials import next_serial
@@ -109,40 +109,12 @@ def _is_county(session: Session, org: Organisation) -> bool:
     return org.kind == OrgKind.INTERNAL_UNIT and parent is not None and parent.kind in COUNTY_KINDS
 
 
-def _ids(c: Checker, raw: Iterable[Any] | None) -> list[int]:
-    out: list[int] = []
-    for value in raw or ():
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            c.fail("organisation_ids", f"参加单位的取值无效：{value}")
-            return []
-        if number not in out:
-            out.append(number)
-    return out
-
-
 def _organisations(
     c: Checker, session: Session, raw: Iterable[Any] | None, keep: frozenset[int]
 ) -> list[Organisation]:
-    ids = _ids(c, raw)
-    if "organisation_ids" in c.problems:
+    orgs = chosen_organisations(c, session, raw, "参加单位", keep)
+    if orgs is None:
         return []
-    found = {
-        o.id: o
-        for o in session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars()
-    }
-    why: list[str] = []
-    for i in ids:
-        org = found.get(i)
-        if org is None:
-            why.append("所选参加单位不存在，请重新选择。")
-        elif not org.active and i not in keep:
-            why.append(f"「{org.name}」已停用，不能选为参加单位。")
-    if why:
-        c.fail("organisation_ids", "\n".join(dict.fromkeys(why)))
-        return []
-    orgs = [found[i] for i in ids]
     if not any(_is_county(session, o) for o in orgs):
         c.fail(
             "organisation_ids",

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop_app.domain import clock
@@ -44,6 +43,7 @@ from desktop_app.services.context import UnitOfWork
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.services.forms import Checker
 from desktop_app.services.info_share_forms import is_real_reason, own_units
+from desktop_app.services.org_choice import chosen_organisations
 from desktop_app.services.referral_common import CLOCK_SKEW, EARLIEST, day, moment
 from desktop_app.storage.models import FollowUpAction, Meeting, Organisation
 
@@ -227,43 +227,12 @@ def _held_time(c: Checker, value: Any, not_before: date | None) -> datetime | No
     return held
 
 
-def _ids(c: Checker, raw: Iterable[Any] | None) -> list[int]:
-    out: list[int] = []
-    for value in raw or ():
-        if isinstance(value, bool):
-            c.fail("organisation_ids", f"参会单位的取值无效：{value}")
-            return []
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            c.fail("organisation_ids", f"参会单位的取值无效：{value}")
-            return []
-        if number not in out:
-            out.append(number)
-    return out
-
-
 def _organisations(
     c: Checker, session: Session, raw: Iterable[Any] | None, kind: Any, keep: frozenset[int]
 ) -> list[Organisation]:
-    ids = _ids(c, raw)
-    if "organisation_ids" in c.problems:
+    orgs = chosen_organisations(c, session, raw, "参会单位", keep)
+    if orgs is None:
         return []
-    found = {
-        o.id: o
-        for o in session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars()
-    }
-    why: list[str] = []
-    for i in ids:
-        org = found.get(i)
-        if org is None:
-            why.append("所选参会单位不存在，请重新选择。")
-        elif not org.active and i not in keep:
-            why.append(f"「{org.name}」已停用，不能选为参会单位。")
-    if why:
-        c.fail("organisation_ids", "\n".join(dict.fromkeys(why)))
-        return []
-    orgs = [found[i] for i in ids]
     if kind in WITH_DEPARTMENTS:
         mine = own_units(session)
         if not any(o.id not in mine for o in orgs):
