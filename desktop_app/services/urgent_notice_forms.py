@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.terms import OrgKind, RecordType, UrgentNoticeStatus
@@ -96,6 +97,17 @@ def department_problem(
             f"（法律、法规、规章明确规定的除外，需在单位信息中记录依据）。{where}"
         )
     return f"「{org.name}」在单位信息中被标记为不能以自己的名义对外办理，不能作为通知部门。"
+
+
+def department_choices(ctx: ServiceContext) -> list[Organisation]:
+    """The organisations a notice may go to (the form's list), in directory order."""
+    with ctx.read() as s:
+        orgs = s.execute(
+            select(Organisation)
+            .where(Organisation.active.is_(True))
+            .order_by(Organisation.sort_order, Organisation.id)
+        ).scalars()
+        return [o for o in orgs if department_problem(s, o) is None]
 
 
 def _department(

@@ -45,7 +45,12 @@ from desktop_app.services.urgent_notice_flow import (
     record_response,
     waited,
 )
-from desktop_app.services.urgent_notice_forms import NoticeInput, check_notice, validate_notice
+from desktop_app.services.urgent_notice_forms import (
+    NoticeInput,
+    check_notice,
+    department_choices,
+    validate_notice,
+)
 from desktop_app.storage.models import UrgentNotice
 
 __all__ = [
@@ -57,6 +62,7 @@ __all__ = [
     "NoticeInput",
     "allowed_actions",
     "create",
+    "department_choices",
     "get",
     "history",
     "load_input",

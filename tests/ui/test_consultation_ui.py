@@ -172,6 +172,9 @@ def new_notice(qtbot, ctx: ServiceContext, **over: Any) -> NoticeDialog:  # type
 
 def test_bad_notice_is_shown_and_nothing_saved(qtbot, ctx: ServiceContext, said: list[str]) -> None:  # type: ignore[no-untyped-def]
     d = new_notice(qtbot, ctx, hazard="", notified_at=datetime(2026, 11, 27, 9, 0))
+    offered = {d.department.itemText(i) for i in range(d.department.count())}
+    assert {HOUSING, "深泽县公安局", "深泽县公安局赵八派出所"} <= offered  # 派出所: legal basis
+    assert not {"赵八镇综合行政执法队", "深泽县赵八镇人民政府"} & offered
     d.save()
     assert d.notice_id is None
     assert d.rows.error_text("hazard") and d.rows.error_text("notified_at")

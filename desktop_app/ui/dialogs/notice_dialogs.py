@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import clock
-from desktop_app.domain.terms import DocumentStatus, OrgKind, RecordType
-from desktop_app.services import letters, organisations, records, urgent_notices
+from desktop_app.domain.terms import DocumentStatus, RecordType
+from desktop_app.services import letters, records, urgent_notices
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
@@ -57,9 +57,8 @@ class NoticeDialog(QDialog):
         now = clock.now().replace(second=0)
         self.department = QComboBox()
         self.department.addItem("（请选择）", None)
-        for o in organisations.list_all(ctx, active_only=True):
-            if o.kind == OrgKind.COUNTY_DEPARTMENT:
-                self.department.addItem(o.name, o.id)
+        for o in urgent_notices.department_choices(ctx):
+            self.department.addItem(o.name, o.id)
         self.hazard = QPlainTextEdit()
         self.hazard.setPlaceholderText("发现的重大治安、安全隐患等情况")
         self.hazard.setFixedHeight(90)
