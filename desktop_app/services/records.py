@@ -151,6 +151,9 @@ FIELD_LABELS: dict[str, str] = {
     "decision": "县人民政府决定",
     "decided_on": "决定日期",
     "decided_handler_id": "决定的办理单位",
+    "held_on": "协商日期",
+    "people": "参加人员",
+    "positions": "双方意见",
     "source_type": "来源台账",
     "source_id": "来源记录",
     "reason": "涉嫌犯罪的理由",
@@ -170,6 +173,9 @@ FIELD_LABELS: dict[str, str] = {
     "reconsideration_at": "提请复议时间",
     "reconsideration_result": "复议结果",
     "handover_at": "移交涉案物品时间",
+    "supervision_at": "检察院监督时间",
+    "supervision_note": "检察院立案监督情况",
+    "team": "专案组成员",
     "case_number": "案号",
     "filed_on": "立案日期",
     "closed_on": "结案日期",
@@ -277,14 +283,15 @@ def describe(ctx: ServiceContext, record_type: str | None, record_id: int | None
 
 def deadline_note(ctx: ServiceContext, ledger_key: str, record_id: int) -> tuple[str, bool]:
     """The running clock of a record for its detail banner, and whether it is overdue:
-    ("书面答复期限：2026-11-24（已逾期5天）", True); ("", False) when no clock runs."""
+    ("书面答复期限：2026-11-24（已逾期5天）", True); the step alone ("等待县人民政府决定",
+    False) when it has no fixed date; ("", False) when no clock runs."""
     with ctx.read() as s:
         obj = s.get(LISTS[ledger_key].model, record_id)
         if obj is None:
             raise NotFound(f"记录不存在（{record_id}）")
         due, what = getattr(obj, "deadline_at", None), getattr(obj, "deadline_what", None)
-    if due is None:
-        return "", False
+    if due is None:  # a step without a fixed date, e.g. 等待县人民政府决定
+        return (what or ""), False
     now = clock.now()
     shown = f"{due:%Y-%m-%d}" if is_end_of_day(due) else f"{due:%Y-%m-%d %H:%M}"
     days = (due.date() - now.date()).days
@@ -304,6 +311,7 @@ _LEDGER_LABELS: dict[str, dict[str, str]] = {
     "assistance": {"department_id": "被请求部门", "subject": "协助事项", "kind": "协助类型"},
     "meetings": {"subject": "会议名称", "kind": "会议类型", "held_at": "召开时间"},
     "urgent_notices": {"department_id": "通知部门", "notified_person": "接到通知的人员"},
+    "disputes": {"department_id": "争议部门", "matter": "争议事项"},
 }
 _LEDGER_ORDER: dict[str, tuple[str, ...]] = {
     "meetings": (

@@ -17,12 +17,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop_app.domain import clock, deadlines
+from desktop_app.domain import deadlines
 from desktop_app.domain.terms import (
     AuditAction,
     Direction,
-    DisputeStatus,
-    RecordType,
     ReferralStatus,
     SendMethod,
 )
@@ -44,7 +42,6 @@ from desktop_app.services.referral_common import (
     record_change,
     require,
 )
-from desktop_app.services.serials import next_serial
 from desktop_app.storage.models import Dispute, EnforcementCase
 
 S = ReferralStatus
@@ -207,13 +204,15 @@ def withdraw(ctx: ServiceContext, referral_id: int, reason: str) -> None:
 
 
 def open_dispute(ctx: ServiceContext, referral_id: int) -> int:
-    """A returned transfer becomes a jurisdiction dispute (争议协调, seed 三（六）).
+    """A returned transfer becomes a jurisdiction dispute (争议协调, seed 三（六）),
+    through :func:`disputes.open_from_referral`.
 
-    The dispute is with the other side of the transfer; if one is already
-    linked to this referral, its id is returned and nothing is written.
+    If one is already linked to this referral, its id is returned and nothing
+    is written (the dialog then opens it).
     """
-    with ctx.uow() as uow:
-        s = uow.session
+    from desktop_app.services import disputes
+
+    with ctx.read() as s:
         r = load(s, referral_id)
         existing = s.execute(
             select(Dispute.id).where(Dispute.referral_id == r.id).order_by(Dispute.id)
@@ -221,37 +220,7 @@ def open_dispute(ctx: ServiceContext, referral_id: int) -> int:
         if existing is not None:
             return int(existing)
         require(r, (S.RETURNED,), "提出管辖争议")
-        other = r.receiver_id if r.direction == OUT else r.sender_id
-        opened = clock.today()
-        d = Dispute(
-            serial=next_serial(s, Dispute, opened.year),
-            department_id=other,
-            matter=r.matter,
-            referral_id=r.id,
-            opened_on=opened,
-            status=DisputeStatus.NEGOTIATING,
-            linked_type=RecordType.REFERRAL.value,
-            linked_id=r.id,
-            note=f"案件移送 {r.serial} 被退回（{r.return_reason or '未填写理由'}），发生管辖争议。",
-            created_by_id=ctx.operator_id,
-        )
-        s.add(d)
-        uow.flush()
-        uow.audit(
-            AuditAction.CREATE,
-            RecordType.DISPUTE,
-            d.id,
-            f"新增管辖争议 {d.serial}（来自案件移送 {r.serial}）",
-            after=audit.snapshot(d),
-        )
-        uow.audit(
-            AuditAction.UPDATE,
-            RECORD,
-            r.id,
-            f"{r.serial} 提出管辖争议 {d.serial}",
-            after={"dispute_id": d.id, "dispute_serial": d.serial},
-        )
-        return d.id
+    return disputes.open_from_referral(ctx, referral_id)
 
 
 # --- incoming ------------------------------------------------------------------------

@@ -1,14 +1,18 @@
 """管辖争议 (jurisdiction disputes) for the demo: negotiation rounds, then agreement or
-the county government's decision.
+the county government's decision — as :mod:`desktop_app.services.disputes` leaves them:
+escalated only after a failed round and shown as waiting for the decision, and the
+returned transfer following the outcome (back to 已签收 when the department handles
+it, 已撤回 when the township does).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from desktop_app.domain.terms import DisputeStatus
+from desktop_app.domain.terms import DisputeStatus, ReferralStatus
 from desktop_app.services.demo.core import Demo, Matter, Org, Row
 from desktop_app.services.demo.text_people import place_for
+from desktop_app.services.dispute_forms import WAITING
 
 
 def gen_disputes(g: Demo, count: int) -> None:
@@ -78,11 +82,17 @@ def _dispute(g: Demo, opened: date, dept: Org, m: Matter, ref: Row | None, place
     if agreed:
         handler = g.township if m.township else dept
         row.update(status=DisputeStatus.AGREED, agreed_handler_id=handler.id, agreed_on=day)
+        _follow(g, row, ref, handler, "协商一致")
         return
     escalated = day + timedelta(days=rng.randint(2, 7))
     if escalated > today:
         return
-    row.update(status=DisputeStatus.ESCALATED, escalated_on=escalated, updated_at=g.at(escalated))
+    row.update(
+        status=DisputeStatus.ESCALATED,
+        escalated_on=escalated,
+        deadline_what=WAITING,
+        updated_at=g.at(escalated),
+    )
     decided = escalated + timedelta(days=rng.randint(10, 40))
     if decided > today:
         return
@@ -92,5 +102,22 @@ def _dispute(g: Demo, opened: date, dept: Org, m: Matter, ref: Row | None, place
         decision=f"经县人民政府研究，该事项由{handler.name}负责查处，相关单位予以配合。",
         decided_on=decided,
         decided_handler_id=handler.id,
+        deadline_what=None,
         updated_at=g.at(decided),
     )
+    _follow(g, row, ref, handler, "县人民政府决定")
+
+
+def _follow(g: Demo, row: Row, ref: Row | None, handler: Org, how: str) -> None:
+    """The returned (outgoing, signed-for) transfer follows the outcome (dispute_flow)."""
+    if ref is None:
+        return
+    if handler.id == g.township.id:
+        note = f"撤回理由：管辖争议{how}，由本镇管辖查处"
+        ref.update(
+            status=ReferralStatus.WITHDRAWN,
+            note=((ref["note"] + "\n") if ref.get("note") else "") + note,
+        )
+    else:
+        ref.update(status=ReferralStatus.SIGNED)
+    ref["updated_at"] = max(ref["updated_at"], row["updated_at"])

@@ -84,6 +84,20 @@ def _referral_part(session: Session, d: Dispute, dept_short: str) -> str:
     return f"{text}。" if text else ""
 
 
+def letter_title(d: Dispute) -> str:
+    return f"关于{_core(d.matter)}管辖争议提请决定的函"
+
+
+def _positions(rounds: list[NegotiationRound]) -> str:
+    """Each side's position as negotiated: the one text when every round kept it,
+    else each round's, in order."""
+    texts = [(n, (r.positions or "").strip()) for n, r in enumerate(rounds, 1)]
+    texts = [(n, t.replace("镇方", "我镇")) for n, t in texts if t]
+    if len({t for _, t in texts}) <= 1:
+        return texts[-1][1] if texts else ""
+    return "；".join(f"第{_ordinal(n)}次协商时，{t.rstrip('。；;')}" for n, t in texts)
+
+
 @provider("dispute_request", RecordType.DISPUTE)
 def dispute_request(
     session: Session, record_id: int, conf: dict[str, Any], on: date
@@ -101,6 +115,11 @@ def dispute_request(
             f"管辖争议 {d.serial} 县人民政府已于{cn_date(d.decided_on)}作出决定，不能再提请决定。"
         )
     rounds = list(d.rounds)
+    if d.status not in (DisputeStatus.NEGOTIATING, DisputeStatus.ESCALATED):
+        raise refuse(
+            f"管辖争议 {d.serial} 当前状态为「{DisputeStatus.label_of(d.status)}」，"
+            "不能出具提请决定函。"
+        )
     if not rounds:
         raise refuse(
             f"管辖争议 {d.serial} 还没有协商记录。按照争议协调制度，管辖争议应先由双方协商解决，"
@@ -111,8 +130,7 @@ def dispute_request(
     dept_name = dept.name if dept else ""
     dept_short = short_name(dept)
     gov_id, gov = county_government(session, conf)
-    positions = next((r.positions for r in reversed(rounds) if r.positions), "") or ""
-    positions = positions.replace("镇方", "我镇")
+    positions = _positions(rounds)
     if len(rounds) == 1:
         history = _round(None, rounds[0]) + "。"
     else:
@@ -140,7 +158,7 @@ def dispute_request(
     return LetterValues(
         values,
         RecordType.DISPUTE,
-        f"关于{_core(d.matter)}管辖争议提请决定的函",
+        letter_title(d),
         gov_id,
         gov,
         town.name,
