@@ -76,6 +76,12 @@ def _consultation(ctx: ServiceContext) -> Page:
     return ConsultationPage(ctx)
 
 
+def _disputes(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.disputes_page import DisputesPage
+
+    return DisputesPage(ctx)
+
+
 def _catalogue(ctx: ServiceContext) -> Page:
     from desktop_app.ui.pages.catalogue_page import CataloguePage
 
@@ -112,16 +118,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
         ("meetings", "urgent_notices", "joint_actions"),
     ),
     NavEntry("assistance", "执法协助", _assistance, ("assistance",)),
-    NavEntry(
-        "disputes",
-        "管辖争议",
-        _ledger_page(
-            "争议协调",
-            ("disputes",),
-            "执法管辖争议由双方协商解决；协商不成的，提请县人民政府决定。",
-        ),
-        ("disputes",),
-    ),
+    NavEntry("disputes", "管辖争议", _disputes, ("disputes",)),
     NavEntry(
         "criminal",
         "行刑衔接",
