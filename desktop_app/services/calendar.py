@@ -182,6 +182,9 @@ def recompute_open_deadlines(session: Session, cal: WorkCalendar | None = None) 
             moved += 1
     moved += _recompute_assistance(session, cal)
     moved += _recompute_complaints(session, cal)
+    from desktop_app.services.criminal_common import recompute_clocks
+
+    moved += recompute_clocks(session, cal)  # 310's 日 may count working days (setting)
     session.flush()
     return moved
 

@@ -195,11 +195,11 @@ def record_case_result(
             raise RuleViolation(f"投诉举报 {c.serial} 还没有立案，请先立案。")
         if case.status == CaseStatus.CLOSED:
             raise RuleViolation(f"案件 {case.case_number or case.serial} 已经结案。")
-        if penalty and case.suspected_crime:
-            raise RuleViolation(
-                f"案件 {case.case_number or case.serial} 已标记为涉嫌犯罪，不能仅作出行政处罚结案"
-                "（不得以罚代刑，机制 三（七））。请按行刑衔接程序移送。"
-            )
+        if penalty:  # 不得以罚代刑 (seed 三（七）): the case and the complaint itself
+            from desktop_app.services.criminal_guard import check_penalty_allowed
+
+            check_penalty_allowed(s, RecordType.CASE.value, case.id)
+            check_penalty_allowed(s, RecordType.COMPLAINT.value, c.id)
         chk = Checker()
         text = chk.text("summary", summary, "查处结果", 5000, required=True)
         closed = day(chk, "closed_on", closed_on, "结案日期")

@@ -21,6 +21,7 @@ from desktop_app.services.errors import NotFound
 from desktop_app.services.ledgers import LISTS
 from desktop_app.storage.models import (
     Complaint,
+    CriminalTransfer,
     EnforcementCase,
     InfoShare,
     JointAction,
@@ -327,6 +328,16 @@ _LEDGER_ORDER: dict[str, tuple[str, ...]] = {
         "topics",
     ),
     "joint_actions": ("serial", "title", "action_on", "organisations", "targets"),
+    "criminal_transfers": (
+        "serial",
+        "status",
+        "case_id",
+        "title",
+        "source_type",
+        "source_id",
+        "reason",
+        "team",
+    ),
     "info_shares": (
         "serial",
         "direction",
@@ -350,6 +361,9 @@ def _extra_fields(obj: Any) -> list[tuple[str, str, str]]:
         names = "、".join(o.name for o in obj.counterparts)
         received = obj.direction == ShareDirection.RECEIVED
         return [("counterparts", "信息来源部门" if received else "共享单位", names)]
+    if isinstance(obj, CriminalTransfer):
+        names = "、".join(p.name for p in obj.officers)
+        return [("team", "专案组成员", names)]
     if isinstance(obj, Meeting | JointAction):
         label = "参会单位" if isinstance(obj, Meeting) else "参加单位"
         return [("organisations", label, "、".join(o.name for o in obj.organisations))]

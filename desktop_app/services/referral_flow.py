@@ -21,6 +21,7 @@ from desktop_app.domain import deadlines
 from desktop_app.domain.terms import (
     AuditAction,
     Direction,
+    RecordType,
     ReferralStatus,
     SendMethod,
 )
@@ -284,6 +285,12 @@ def record_incoming_result(
             raise RuleViolation(
                 f"案件移送 {r.serial} 还没有立案。请先立案；不属本镇管辖的，请退回移送单位。"
             )
+        # 以罚代刑: a case flagged as a suspected crime is not concluded administratively
+        # while its transfer to the police stands in the way (override: 以罚代刑检查)
+        from desktop_app.services.criminal_guard import check_penalty_allowed
+
+        check_penalty_allowed(s, RecordType.CASE.value, case.id)
+        check_penalty_allowed(s, RecordType.REFERRAL.value, r.id)
         c = Checker()
         when = moment(c, "result_at", result_at, "反馈处理结果时间")
         text = c.text("summary", summary, "处理结果", 5000, required=True)

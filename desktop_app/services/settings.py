@@ -27,6 +27,7 @@ class SettingSpec:
     kind: type = str
     max_len: int = 100
     group: str = "乡镇信息"
+    max_value: int | None = None  # for int settings
 
 
 SPECS: tuple[SettingSpec, ...] = (
@@ -47,6 +48,14 @@ SPECS: tuple[SettingSpec, ...] = (
         15,
         int,
         group="投诉举报",
+    ),
+    SettingSpec(
+        "criminal_working_days",
+        "国务院令第310号“3日”期限的计法（0=自然日，默认、较严格；1=工作日，参照行政处罚法第85条）",
+        0,
+        int,
+        group="行刑衔接",
+        max_value=1,
     ),
 )
 # 发文字号 per document type: {年} is the year, {号} the serial (no 第, no leading zeros).
@@ -71,7 +80,7 @@ SPEC_BY_KEY = {s.key: s for s in SPECS}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-CLOCK_KEYS = frozenset({"complaint_verify_days", "complaint_reply_days"})
+CLOCK_KEYS = frozenset({"complaint_verify_days", "complaint_reply_days", "criminal_working_days"})
 
 
 def check_number_pattern(label: str, pattern: str) -> None:
@@ -97,6 +106,8 @@ def _check(spec: SettingSpec, value: Any) -> Any:
             raise InvalidInput({spec.key: f"「{spec.label}」必须是整数"}) from None
         if number < 0:
             raise InvalidInput({spec.key: f"「{spec.label}」不能是负数"})
+        if spec.max_value is not None and number > spec.max_value:
+            raise InvalidInput({spec.key: f"「{spec.label}」不能大于{spec.max_value}"})
         return number
     text = str(value).strip()
     if len(text) > spec.max_len:
@@ -161,4 +172,7 @@ def save(ctx: ServiceContext, values: dict[str, Any]) -> dict[str, Any]:
             from desktop_app.services.calendar import recompute_open_deadlines
 
             recompute_open_deadlines(uow.session)
+            from desktop_app.services.criminal_common import recompute_clocks
+
+            recompute_clocks(uow.session)
         return read_all(uow.session)

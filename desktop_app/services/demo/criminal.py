@@ -20,6 +20,10 @@ from desktop_app.domain.terms import (
     PoliceDecision,
     RecordType,
 )
+from desktop_app.services.criminal_common import (
+    RECON_RESULT_CLOCK,
+    reconsideration_result_deadline,
+)
 from desktop_app.services.demo.cases import close_case, new_case
 from desktop_app.services.demo.core import Demo, Row
 from desktop_app.services.demo.text_matters import cn_date
@@ -142,7 +146,7 @@ def _crime_flow(g: Demo, row: Row, report: datetime, hold: bool) -> datetime | N
         transferred_at=transferred,
         police_org_id=g.police.id,
         procuratorate_org_id=g.procuratorate.id,
-        procuratorate_informed_at=g.past(g.minutes(transferred, 0, 240)),
+        procuratorate_informed_at=transferred,  # 抄送 with the transfer (criminal_flow)
         police_received_at=g.past(received),
         deadline_at=police_decision_deadline(received, g.cal).due_at,
         deadline_what="公安立案决定期限",
@@ -183,8 +187,8 @@ def _crime_flow(g: Demo, row: Row, report: datetime, hold: bool) -> datetime | N
         row.update(
             status=CriminalTransferStatus.RECONSIDERATION,
             reconsideration_at=recon,
-            deadline_at=None,
-            deadline_what=None,
+            deadline_at=reconsideration_result_deadline(recon).due_at,
+            deadline_what=RECON_RESULT_CLOCK,
             updated_at=recon,
         )
         result = g.at(recon.date() + timedelta(days=rng.randint(3, 10)))
@@ -193,6 +197,8 @@ def _crime_flow(g: Demo, row: Row, report: datetime, hold: bool) -> datetime | N
         row.update(
             status=CriminalTransferStatus.CLOSED,
             reconsideration_result="公安机关复议后维持不予立案决定，由本镇依法作出行政处罚。",
+            deadline_at=None,
+            deadline_what=None,
             updated_at=result,
         )
         return result

@@ -349,6 +349,13 @@ class CriminalTransfer(LedgerRecord, Base):
     reconsideration_at: Mapped[datetime | None] = mapped_column(DateTime)
     reconsideration_result: Mapped[str | None] = mapped_column(Text)
     handover_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # 检察机关立案监督 (310号令 art. 14): what the procuratorate did, when
+    supervision_at: Mapped[datetime | None] = mapped_column(DateTime)
+    supervision_note: Mapped[str | None] = mapped_column(Text)
+    # 以罚代刑 guard: an audited exception (reason, the second officer, when)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    override_by_id: Mapped[int | None] = staff_fk()
+    override_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     officers: Mapped[list[Staff]] = relationship(secondary=criminal_transfer_officers)
     police_org: Mapped[Organisation | None] = relationship(foreign_keys=[police_org_id])
