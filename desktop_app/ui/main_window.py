@@ -31,15 +31,6 @@ class NavEntry:
     section: str | None = None  # a heading shown above this entry
 
 
-def _ledger_page(title: str, keys: tuple[str, ...], intro: str) -> Callable[[ServiceContext], Page]:
-    def make(ctx: ServiceContext) -> Page:
-        from desktop_app.ui.pages.ledger_page import LedgerPage
-
-        return LedgerPage(ctx, title, list(keys), intro)
-
-    return make
-
-
 def _dashboard(ctx: ServiceContext) -> Page:
     from desktop_app.ui.pages.dashboard_page import DashboardPage
 
@@ -82,6 +73,12 @@ def _disputes(ctx: ServiceContext) -> Page:
     return DisputesPage(ctx)
 
 
+def _criminal(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.criminal_page import CriminalPage
+
+    return CriminalPage(ctx)
+
+
 def _catalogue(ctx: ServiceContext) -> Page:
     from desktop_app.ui.pages.catalogue_page import CataloguePage
 
@@ -119,16 +116,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     ),
     NavEntry("assistance", "执法协助", _assistance, ("assistance",)),
     NavEntry("disputes", "管辖争议", _disputes, ("disputes",)),
-    NavEntry(
-        "criminal",
-        "行刑衔接",
-        _ledger_page(
-            "行政执法与刑事司法衔接",
-            ("criminal_transfers", "cases"),
-            "涉嫌犯罪的，及时移交司法机关，坚决杜绝以罚代刑（国务院令第310号）。",
-        ),
-        ("criminal_transfers", "cases"),
-    ),
+    NavEntry("criminal", "行刑衔接", _criminal, ("criminal_transfers", "cases")),
     NavEntry("catalogue", "职责清单", _catalogue, ("penalty_matters",), section="综合"),
     NavEntry("documents", "文书登记", _documents, ("documents",)),
     NavEntry("statistics", "统计报表", _statistics),

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,6 @@ from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.record_dialog import RecordDialog
 from desktop_app.ui.models.ledger_model import LedgerTableModel
-from desktop_app.ui.pages.base import Page
 
 CHAR_PX = 15  # width of one Chinese character in the default font, roughly
 
@@ -209,55 +207,3 @@ class LedgerList(QWidget):
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
         return True
-
-
-class LedgerPage(Page):
-    def __init__(
-        self,
-        ctx: ServiceContext,
-        title: str,
-        ledger_keys: list[str],
-        intro: str = "",
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(ctx, parent)
-        self.title = title
-        self.lists: dict[str, LedgerList] = {}
-        layout = QVBoxLayout(self)
-        heading = QLabel(title)
-        heading.setObjectName("pageTitle")
-        layout.addWidget(heading)
-        if intro:
-            note = QLabel(intro)
-            note.setObjectName("pageIntro")
-            note.setWordWrap(True)
-            layout.addWidget(note)
-        if len(ledger_keys) == 1:
-            lst = LedgerList(ctx, ledger_keys[0], self)
-            self.lists[ledger_keys[0]] = lst
-            layout.addWidget(lst, 1)
-            self.tabs = None
-        else:
-            self.tabs = QTabWidget()
-            for key in ledger_keys:
-                lst = LedgerList(ctx, key, self)
-                self.lists[key] = lst
-                self.tabs.addTab(lst, ledgers.LISTS[key].label)
-            layout.addWidget(self.tabs, 1)
-        self._loaded = False
-
-    def refresh(self) -> None:
-        for lst in self.lists.values():
-            lst.refresh()
-        self._loaded = True
-
-    def show_record(self, ledger_key: str, record_id: int) -> None:
-        lst = self.lists.get(ledger_key)
-        if lst is None:
-            return
-        if self.tabs is not None:
-            self.tabs.setCurrentWidget(lst)
-        if not self._loaded:
-            self.refresh()
-        lst.select(record_id)
-        lst.open(record_id)
