@@ -19,12 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, MaterialKind, RecordType, StaffRole
-from desktop_app.services import attachments, audit
+from desktop_app.services import audit, materials
 from desktop_app.services.context import ServiceContext, check_version
 from desktop_app.services.criminal_common import (
     ENDED,
@@ -315,60 +315,16 @@ def add_material(
 ) -> int:
     """One line of the transfer's materials, with its file copied into the data folder."""
     c = Checker()
-    what = c.term("kind", MaterialKind, kind, "材料类别")
-    if what is not None and what not in MATERIAL_KINDS:
-        c.fail("kind", f"「{what.label}」不是行刑衔接的移送材料类别")
-    name = c.text("title", title, "材料名称", 200, required=True)
+    line = materials.check_line(c, kind, title, pages, copies)
+    if line is not None and line.kind not in MATERIAL_KINDS:
+        c.fail("kind", f"「{line.kind.label}」不是行刑衔接的移送材料类别")
     text = c.text("note", note, "备注", 2000)
-    if pages is not None and not (isinstance(pages, int) and 1 <= pages <= 9999):
-        c.fail("pages", "「页数」应为1至9999的整数")
-    if not (isinstance(copies, int) and 1 <= copies <= 99):
-        c.fail("copies", "「份数」应为1至99的整数")
     c.raise_if_any()
-    assert what is not None
+    assert line is not None
     with ctx.uow() as uow:
-        s = uow.session
-        t = load(s, transfer_id)
+        t = load(uow.session, transfer_id)
         require(t, EDITABLE, "添加移送材料")
-        att = None
-        if file is not None:
-            att = attachments.store(uow, RECORD, t.id, Path(file), category=what.label)
-        last = s.execute(
-            select(func.max(Material.sort_order)).where(
-                Material.record_type == RECORD.value, Material.record_id == t.id
-            )
-        ).scalar()
-        m = Material(
-            record_type=RECORD.value,
-            record_id=t.id,
-            kind=what,
-            title=name,
-            pages=pages,
-            copies=copies,
-            attachment_id=att.id if att else None,
-            sort_order=(last or 0) + 1,
-            note=text,
-        )
-        s.add(m)
-        uow.flush()
-        uow.audit(
-            AuditAction.CREATE,
-            RECORD,
-            t.id,
-            f"{t.serial} 添加移送材料：{name}",
-            after=_material_info(m, att.original_name if att else None),
-        )
-        return m.id
-
-
-def _material_info(m: Material, file_name: str | None) -> dict[str, Any]:
-    return {
-        "title": m.title,
-        "kind": MaterialKind.label_of(m.kind),
-        "pages": m.pages,
-        "copies": m.copies,
-        "original_name": file_name,
-    }
+        return materials.add(uow, RECORD, t.id, t.serial, line, file, text, "移送材料")
 
 
 def remove_material(ctx: ServiceContext, material_id: int) -> None:
@@ -380,15 +336,7 @@ def remove_material(ctx: ServiceContext, material_id: int) -> None:
             raise NotFound("该材料不存在或已被删除。")
         t = load(s, m.record_id)
         require(t, EDITABLE, "删除移送材料")
-        att = s.get(Attachment, m.attachment_id) if m.attachment_id else None
-        info = _material_info(m, att.original_name if att else None)
-        s.delete(m)
-        uow.flush()
-        if att is not None:
-            attachments.discard(uow, att.id)
-        uow.audit(
-            AuditAction.DELETE, RECORD, t.id, f"{t.serial} 删除移送材料：{m.title}", before=info
-        )
+        materials.remove(uow, RECORD, t.serial, m, "移送材料")
 
 
 def list_materials(ctx: ServiceContext, transfer_id: int) -> list[MaterialRow]:

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 
 from desktop_app.domain.terms import (
     CASE_SOURCE_MATERIALS,
-    AuditAction,
     Direction,
     MaterialKind,
     ReferralStatus,
 )
-from desktop_app.services import attachments
+from desktop_app.services import materials
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.services.forms import Checker
@@ -60,56 +58,13 @@ def add_material(
 ) -> int:
     """One line of the checklist, with its file copied into the data folder."""
     c = Checker()
-    what = c.term("kind", MaterialKind, kind, "材料类别")
-    name = c.text("title", title, "材料名称", 200, required=True)
-    if pages is not None and not (isinstance(pages, int) and 1 <= pages <= 9999):
-        c.fail("pages", "「页数」应为1至9999的整数")
-    if not (isinstance(copies, int) and 1 <= copies <= 99):
-        c.fail("copies", "「份数」应为1至99的整数")
+    line = materials.check_line(c, kind, title, pages, copies)
     c.raise_if_any()
-    assert what is not None
+    assert line is not None
     with ctx.uow() as uow:
-        s = uow.session
-        r = load(s, referral_id)
+        r = load(uow.session, referral_id)
         _require_materials(r, "添加材料")
-        att = None
-        if file is not None:
-            att = attachments.store(uow, RECORD, r.id, Path(file), category=what.label)
-        last = s.execute(
-            select(func.max(Material.sort_order)).where(
-                Material.record_type == RECORD.value, Material.record_id == r.id
-            )
-        ).scalar()
-        m = Material(
-            record_type=RECORD.value,
-            record_id=r.id,
-            kind=what,
-            title=name,
-            pages=pages,
-            copies=copies,
-            attachment_id=att.id if att else None,
-            sort_order=(last or 0) + 1,
-        )
-        s.add(m)
-        uow.flush()
-        uow.audit(
-            AuditAction.CREATE,
-            RECORD,
-            r.id,
-            f"{r.serial} 添加材料：{name}",
-            after=_material_info(m, att.original_name if att else None),
-        )
-        return m.id
-
-
-def _material_info(m: Material, file_name: str | None) -> dict[str, Any]:
-    return {
-        "title": m.title,
-        "kind": MaterialKind.label_of(m.kind),
-        "pages": m.pages,
-        "copies": m.copies,
-        "original_name": file_name,
-    }
+        return materials.add(uow, RECORD, r.id, r.serial, line, file)
 
 
 def remove_material(ctx: ServiceContext, material_id: int) -> None:
@@ -135,13 +90,7 @@ def remove_material(ctx: ServiceContext, material_id: int) -> None:
                     f"「{m.title}」是待发送的案件移送 {r.serial} 唯一的案源材料，不能删除。"
                     "如需更换，请先添加新的案源材料。"
                 )
-        att = s.get(Attachment, m.attachment_id) if m.attachment_id else None
-        info = _material_info(m, att.original_name if att else None)
-        s.delete(m)
-        uow.flush()
-        if att is not None:
-            attachments.discard(uow, att.id)
-        uow.audit(AuditAction.DELETE, RECORD, r.id, f"{r.serial} 删除材料：{m.title}", before=info)
+        materials.remove(uow, RECORD, r.serial, m)
 
 
 def list_materials(ctx: ServiceContext, referral_id: int) -> list[MaterialRow]:
