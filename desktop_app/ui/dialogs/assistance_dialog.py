@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import clock
-from desktop_app.domain.terms import DocumentStatus, RecordType, SendMethod
+from desktop_app.domain.terms import RecordType, SendMethod
 from desktop_app.services import assistance, attachments, letters, records
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
@@ -38,6 +38,7 @@ STEP_BUTTONS: tuple[tuple[str, str], ...] = (
 class AssistanceDialog(RecordWindow):
     ledger_key = "assistance"
     name = "执法协助"
+    record_type = RecordType.ASSISTANCE
 
     def __init__(self, ctx: ServiceContext, request_id: int, parent: QWidget | None = None):
         super().__init__(ctx, request_id, STEP_BUTTONS, parent)
@@ -65,21 +66,6 @@ class AssistanceDialog(RecordWindow):
 
     # --- actions ----------------------------------------------------------------------
 
-    def _issued(self, code: str) -> bool:
-        return any(
-            d.doc_type == code and str(d.status) != DocumentStatus.VOIDED.value
-            for d in letters.for_record(self.ctx, RecordType.ASSISTANCE, self.request_id)
-        )
-
-    def _issue_first(self, code: str, name: str) -> bool:
-        """The letter must exist before the step: offer to issue it now."""
-        if self._issued(code):
-            return True
-        if not prompts.confirm(self, f"这一步需要先出具《{name}》。现在预览并出具吗？"):
-            return False
-        self.open_letter(code=code)
-        return self._issued(code)
-
     def step_edit(self) -> bool:
         from desktop_app.ui.dialogs.assistance_request_dialog import AssistanceRequestDialog
 
@@ -91,7 +77,7 @@ class AssistanceDialog(RecordWindow):
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def step_send(self) -> bool:
-        if not self._issue_first("assistance_letter", "执法协助函"):
+        if not self.issue_first("assistance_letter", "执法协助函"):
             return False
         today = clock.today()
         return self._form(
@@ -175,7 +161,7 @@ class AssistanceDialog(RecordWindow):
         )
 
     def step_remind(self) -> bool:
-        if not self._issue_first("reminder_letter", "催办函"):
+        if not self.issue_first("reminder_letter", "催办函"):
             return False
         return self._form(
             "催办",

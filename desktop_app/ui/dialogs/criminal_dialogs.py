@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.terms import (
-    DocumentStatus,
     MaterialKind,
     OrgKind,
     PoliceDecision,
@@ -171,6 +170,7 @@ MATERIAL_COLUMNS = ["类别", "材料名称", "页数", "份数", "附件"]
 class CriminalWindow(RecordWindow):
     ledger_key = "criminal_transfers"
     name = "涉嫌犯罪案件移送"
+    record_type = RecordType.CRIMINAL_TRANSFER
 
     def __init__(self, ctx: ServiceContext, transfer_id: int, parent: QWidget | None = None):
         super().__init__(ctx, transfer_id, CRIMINAL_STEPS, parent)
@@ -232,12 +232,6 @@ class CriminalWindow(RecordWindow):
         self.add_material_button.setEnabled(bool({"report", "decide", "transfer"} & allowed))
 
     # --- helpers ------------------------------------------------------------------------
-
-    def _issued(self, code: str) -> bool:
-        return any(
-            d.doc_type == code and str(d.status) != DocumentStatus.VOIDED.value
-            for d in letters.for_record(self.ctx, RecordType.CRIMINAL_TRANSFER, self.transfer_id)
-        )
 
     def _orgs(self, kind: OrgKind) -> list[tuple[str, Any]]:
         return [
@@ -319,14 +313,8 @@ class CriminalWindow(RecordWindow):
         )
 
     def step_transfer(self) -> bool:
-        if not self._issued("criminal_transfer"):
-            if not prompts.confirm(
-                self, "移送前需要先出具《涉嫌犯罪案件移送书》。现在预览并出具吗？"
-            ):
-                return False
-            self.open_letter(code="criminal_transfer")
-            if not self._issued("criminal_transfer"):
-                return False
+        if not self.issue_first("criminal_transfer", "涉嫌犯罪案件移送书"):
+            return False
         return self._form(
             "移送公安机关",
             [

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import clock
-from desktop_app.domain.terms import DocumentStatus, RecordType
+from desktop_app.domain.terms import RecordType
 from desktop_app.services import disputes, letters, records, settings, urgent_notices
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
@@ -131,6 +131,7 @@ DISPUTE_STEPS: tuple[tuple[str, str], ...] = (
 class DisputeWindow(RecordWindow):
     ledger_key = "disputes"
     name = "管辖争议"
+    record_type = RecordType.DISPUTE
 
     def __init__(self, ctx: ServiceContext, dispute_id: int, parent: QWidget | None = None):
         super().__init__(ctx, dispute_id, DISPUTE_STEPS, parent)
@@ -186,12 +187,6 @@ class DisputeWindow(RecordWindow):
         out.append((d.department.name, d.department_id))
         return out
 
-    def _issued(self, code: str) -> bool:
-        return any(
-            doc.doc_type == code and str(doc.status) != DocumentStatus.VOIDED.value
-            for doc in letters.for_record(self.ctx, RecordType.DISPUTE, self.dispute_id)
-        )
-
     def step_edit(self) -> bool:
         try:
             dialog = DisputeDialog(self.ctx, self, dispute_id=self.dispute_id)
@@ -235,15 +230,8 @@ class DisputeWindow(RecordWindow):
         )
 
     def step_escalate(self) -> bool:
-        if not self._issued("dispute_request"):
-            if not prompts.confirm(
-                self,
-                "提请前需要先出具《关于提请县人民政府决定执法管辖争议的请示》。现在预览并出具吗？",
-            ):
-                return False
-            self.open_letter(code="dispute_request")
-            if not self._issued("dispute_request"):
-                return False
+        if not self.issue_first("dispute_request", "关于提请县人民政府决定执法管辖争议的请示"):
+            return False
         return self._form(
             "提请县人民政府决定",
             [Field("escalated_on", "提请日期", "date", True, default=clock.today())],

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain import clock
-from desktop_app.domain.terms import DocumentStatus, RecordType
+from desktop_app.domain.terms import RecordType
 from desktop_app.services import letters, records, urgent_notices
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
@@ -147,6 +147,7 @@ NOTICE_STEPS: tuple[tuple[str, str], ...] = (
 class NoticeWindow(RecordWindow):
     ledger_key = "urgent_notices"
     name = "紧急情况通知"
+    record_type = RecordType.URGENT_NOTICE
 
     def __init__(self, ctx: ServiceContext, notice_id: int, parent: QWidget | None = None):
         super().__init__(ctx, notice_id, NOTICE_STEPS, parent)
@@ -168,12 +169,6 @@ class NoticeWindow(RecordWindow):
         self.new_letter_menu = self.letters_panel.menu
         self.history.fill(urgent_notices.history(self.ctx, self.notice_id))
         self.show_steps(urgent_notices.allowed_actions(self.ctx, self.notice_id))
-
-    def _issued(self, code: str) -> bool:
-        return any(
-            d.doc_type == code and str(d.status) != DocumentStatus.VOIDED.value
-            for d in letters.for_record(self.ctx, RecordType.URGENT_NOTICE, self.notice_id)
-        )
 
     def step_edit(self) -> bool:
         try:
@@ -220,14 +215,8 @@ class NoticeWindow(RecordWindow):
         return done
 
     def step_report(self) -> bool:
-        if not self._issued("refusal_report"):
-            if not prompts.confirm(
-                self, "报告前需要先出具《拒不处理情况报告》。现在预览并出具吗？"
-            ):
-                return False
-            self.open_letter(code="refusal_report")
-            if not self._issued("refusal_report"):
-                return False
+        if not self.issue_first("refusal_report", "拒不处理情况报告"):
+            return False
         return self._form(
             "登记报告县人民政府",
             [Field("reported_at", "报告时间", "datetime", True)],

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services import records
+from desktop_app.domain.terms import DocumentStatus, RecordType
+from desktop_app.services import letters, records
 from desktop_app.services.context import ServiceContext
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
@@ -31,6 +32,7 @@ class RecordWindow(QDialog):
 
     ledger_key = ""
     name = ""  # 执法协助: the window title is "执法协助 助2026-0001（已发函）"
+    record_type: RecordType | None = None  # for the letters a step needs first
 
     def __init__(
         self,
@@ -96,6 +98,23 @@ class RecordWindow(QDialog):
             return
         dialog.exec()
         self._changed()
+
+    def issued(self, code: str) -> bool:
+        """A letter of this kind was issued for the record and not voided."""
+        assert self.record_type is not None
+        return any(
+            d.doc_type == code and str(d.status) != DocumentStatus.VOIDED.value
+            for d in letters.for_record(self.ctx, self.record_type, self.record_id)
+        )
+
+    def issue_first(self, code: str, name: str) -> bool:
+        """A step that needs its letter: offer to preview and issue it now."""
+        if self.issued(code):
+            return True
+        if not prompts.confirm(self, f"这一步需要先出具《{name}》。现在预览并出具吗？"):
+            return False
+        self.open_letter(code=code)
+        return self.issued(code)
 
     def _changed(self) -> None:
         self.changed = True
