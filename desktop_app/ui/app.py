@@ -41,6 +41,9 @@ PREFERRED_FAMILIES = (
 BUNDLED_FONT = ("fonts", "wqy-microhei.ttc")
 
 STYLE = """
+QWidget#sideBar { background: #1f3a5f; }
+QLineEdit#globalSearch { padding: 5px 8px; border: 1px solid #3d6596; border-radius: 4px;
+  background: #f4f7fb; }
 QListWidget#navigation { background: #1f3a5f; color: #e8eef7; border: none; font-size: 15px;
   padding-top: 8px; }
 QListWidget#navigation::item { padding: 9px 16px; }

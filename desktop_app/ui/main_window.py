@@ -10,10 +10,12 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -97,6 +99,12 @@ def _statistics(ctx: ServiceContext) -> Page:
     return StatisticsPage(ctx)
 
 
+def _audit(ctx: ServiceContext) -> Page:
+    from desktop_app.ui.pages.audit_page import AuditPage
+
+    return AuditPage(ctx)
+
+
 def _settings(ctx: ServiceContext) -> Page:
     from desktop_app.ui.pages.settings_page import SettingsPage
 
@@ -120,6 +128,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("catalogue", "职责清单", _catalogue, ("penalty_matters",), section="综合"),
     NavEntry("documents", "文书登记", _documents, ("documents",)),
     NavEntry("statistics", "统计报表", _statistics),
+    NavEntry("audit", "操作日志", _audit),
     NavEntry("settings", "设置", _settings),
 )
 
@@ -139,7 +148,6 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(176)
         self.stack = QStackedWidget()
         for entry in NAVIGATION:
             if entry.section:
@@ -156,7 +164,20 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.nav)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("globalSearch")
+        self.search_box.setPlaceholderText("搜索全部台账…")
+        self.search_box.setToolTip("编号、文号、当事人、事项、地点；回车搜索")
+        self.search_box.returnPressed.connect(self.search_all)
+        side = QWidget()
+        side.setObjectName("sideBar")
+        side.setFixedWidth(176)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(6, 6, 6, 0)
+        column.setSpacing(6)
+        column.addWidget(self.search_box)
+        column.addWidget(self.nav, 1)
+        layout.addWidget(side)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -216,6 +237,12 @@ class MainWindow(QMainWindow):
         page = self.page(key)
         self.stack.setCurrentWidget(page)
         page.refresh()
+
+    def search_all(self) -> None:
+        from desktop_app.ui.dialogs.search_dialog import SearchDialog
+
+        dialog = SearchDialog(self.ctx, self.search_box.text(), self.open_record, self)
+        dialog.exec()
 
     def open_record(self, ledger_key: str, record_id: int) -> None:
         owner = self.ledger_owner.get(ledger_key)
