@@ -143,5 +143,7 @@ class AuditPage(Page):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.count.setText(f"共 {self.total} 条，已显示 {len(self.rows)} 条")
         self.more.setVisible(len(self.rows) < self.total)
