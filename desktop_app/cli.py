@@ -77,6 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="姓名",
         help="以该工作人员身份出具（含投诉举报人信息的文书须由首问责任人或获准查看的人员出具）",
     )
+
+    for name, what, period in (
+        ("export-month", "月度汇总", ("YYYY-MM", "汇总月份，如 2026-11")),
+        ("export-year", "年度汇总", ("YYYY", "汇总年份，如 2026")),
+    ):
+        x = sub.add_parser(name, help=f"导出{what} .xlsx（各台账明细、统计和图表）")
+        x.add_argument("period", metavar=period[0], help=period[1])
+        x.add_argument("-o", "--output", type=Path, required=True, help="另存 .xlsx 的路径")
+        x.add_argument("--overwrite", action="store_true", help="输出文件已存在时覆盖")
+        x.add_argument(
+            "--include-personal",
+            action="store_true",
+            help="包含投诉举报人信息（须以获准查看的人员身份 --operator 导出，并记入操作留痕）",
+        )
+        x.add_argument("--operator", metavar="姓名", help="以该工作人员身份导出")
     return p
 
 
@@ -295,6 +310,45 @@ def cmd_letter(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def cmd_export_summary(args: argparse.Namespace, paths: DataPaths) -> int:
+    import re
+
+    from desktop_app.services import summary
+
+    yearly = args.command == "export-year"
+    pattern = r"(\d{4})" if yearly else r"(\d{4})-(\d{1,2})"
+    found = re.fullmatch(pattern, args.period.strip())
+    if found is None or (not yearly and not 1 <= int(found.group(2)) <= 12):
+        shape = "YYYY，如 2026" if yearly else "YYYY-MM，如 2026-11"
+        return _fail(f"汇总期间有误：{args.period}（应为 {shape}）", EXIT_USAGE)
+    if args.include_personal and not args.operator:
+        return _fail(
+            "导出投诉举报人信息须用 --operator 指明获准查看的工作人员（举报人信息保密）。",
+            EXIT_USAGE,
+        )
+    output = Path(args.output)
+    if output.exists() and not args.overwrite:
+        return _fail(f"输出文件已存在，未覆盖：{output}（确需覆盖请加 --overwrite）")
+    ctx = _open(paths)
+    try:
+        if args.operator:
+            ctx = _as_staff(ctx, args.operator)
+        options = {
+            "include_personal": args.include_personal,
+            "overwrite": args.overwrite,
+            "progress": _progress("导出汇总"),
+        }
+        year = int(found.group(1))
+        if yearly:
+            summary.export_year(ctx, year, output, **options)
+        else:
+            summary.export_month(ctx, year, int(found.group(2)), output, **options)
+    finally:
+        ctx.db.close()
+    print(f"已导出{'年度' if yearly else '月度'}汇总：{output}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
     "demo": cmd_demo,
     "import-catalog": cmd_import_catalog,
@@ -304,6 +358,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "letter": cmd_letter,
+    "export-month": cmd_export_summary,
+    "export-year": cmd_export_summary,
 }
 
 
