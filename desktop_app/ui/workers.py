@@ -67,3 +67,20 @@ def run(
     relay.done.connect(lambda r: finish(on_done, r))
     relay.failed.connect(lambda e: finish(on_error, e))
     QThreadPool.globalInstance().start(_Task(fn, relay))
+
+
+class Progress(QObject):
+    """A long task's progress reported from the worker thread (queued to the GUI
+    thread by Qt) and a cancel flag the task polls."""
+
+    changed = Signal(int, int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancel_requested = False
+
+    def report(self, done: int, total: int) -> None:
+        self.changed.emit(done, total)
+
+    def cancelled(self) -> bool:
+        return self.cancel_requested

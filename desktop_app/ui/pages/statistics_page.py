@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.clock import today
 from desktop_app.services import stats
 from desktop_app.services.context import ServiceContext
+from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.pages.base import Page
 
@@ -51,6 +53,14 @@ class StatisticsPage(Page):
         bar.addWidget(self.end)
         bar.addWidget(go)
         bar.addStretch(1)
+        self.month_button = QPushButton("导出月度汇总…")
+        self.month_button.setToolTip("按开始日期所在月份导出各台账和统计表（Excel）")
+        self.month_button.clicked.connect(lambda: self.export("month"))
+        self.year_button = QPushButton("导出年度汇总…")
+        self.year_button.setToolTip("按开始日期所在年份导出逐月统计和各台账（Excel）")
+        self.year_button.clicked.connect(lambda: self.export("year"))
+        bar.addWidget(self.month_button)
+        bar.addWidget(self.year_button)
 
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -81,3 +91,61 @@ class StatisticsPage(Page):
                 (fig.label, fig.total, fig.in_period, fig.running, fig.overdue)
             ):
                 self.table.setItem(r, c, QTableWidgetItem(str(value)))
+
+    def export(self, kind: str) -> None:
+        """Month or year of the start date; the work runs off the GUI thread with a
+        progress bar and 取消."""
+        from desktop_app.services import summary
+        from desktop_app.ui import workers
+
+        start = self.start.date().toPython()
+        if kind == "month":
+            name = f"月度汇总_{start:%Y年%m月}.xlsx"
+        else:
+            name = f"年度汇总_{start:%Y}年.xlsx"
+        path = prompts.save_file(self, "导出汇总表", name)
+        if path is None:
+            return
+        progress = workers.Progress()
+        box = QProgressDialog("正在导出……", "取消", 0, 0, self)
+        box.setWindowTitle("导出汇总表")
+        box.setMinimumDuration(300)
+        box.canceled.connect(lambda: setattr(progress, "cancel_requested", True))
+        progress.changed.connect(lambda done, total: (box.setMaximum(total), box.setValue(done)))
+
+        def work() -> object:
+            # the save dialog has asked before replacing an existing file
+            if kind == "month":
+                return summary.export_month(
+                    self.ctx,
+                    start.year,
+                    start.month,
+                    path,
+                    overwrite=True,
+                    progress=progress.report,
+                    cancelled=progress.cancelled,
+                )
+            return summary.export_year(
+                self.ctx,
+                start.year,
+                path,
+                overwrite=True,
+                progress=progress.report,
+                cancelled=progress.cancelled,
+            )
+
+        def done(written: object) -> None:
+            box.reset()
+            prompts.info(self, f"已导出：{written}")
+
+        def failed(exc: BaseException) -> None:
+            box.reset()
+            if isinstance(exc, summary.ExportCancelled):
+                prompts.info(self, "已取消导出，未写入文件。")
+            elif isinstance(exc, ServiceError):
+                prompts.warn(self, str(exc))
+            else:
+                prompts.warn(self, f"导出失败：{exc}")
+
+        self.export_progress = progress  # kept alive while the task runs
+        workers.run(work, done, failed)

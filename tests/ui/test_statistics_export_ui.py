@@ -1,0 +1,59 @@
+"""统计报表: the month and year summaries exported from the page (off the GUI thread,
+inline in tests), read back; a cancelled export writes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QDate
+
+from desktop_app.domain import clock
+from desktop_app.services import summary
+from desktop_app.services.context import ServiceContext
+from desktop_app.services.demo import generate_demo
+from desktop_app.ui import prompts, workers
+from desktop_app.ui.pages.statistics_page import StatisticsPage
+
+
+@pytest.fixture(autouse=True)
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 29, 20, 0))
+
+
+def test_month_and_year_export_from_the_page(  # type: ignore[no-untyped-def]
+    qtbot, ctx: ServiceContext, said: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate_demo(ctx, records=120, seed=7)
+    page = StatisticsPage(ctx)
+    qtbot.addWidget(page)
+    page.start.setDate(QDate(2026, 11, 1))
+    target = tmp_path / "月度汇总.xlsx"
+    monkeypatch.setattr(prompts, "save_file", lambda *a, **k: target)
+    page.export("month")
+    assert said and said[-1].startswith("已导出")
+    wb = load_workbook(target)
+    assert wb.sheetnames == summary.sheet_names()
+    assert "2026年11月" in str(wb["统计"]["A1"].value)
+    year = tmp_path / "年度汇总.xlsx"
+    monkeypatch.setattr(prompts, "save_file", lambda *a, **k: year)
+    page.export("year")
+    assert load_workbook(year).sheetnames == summary.sheet_names(year=True)
+
+
+def test_a_cancelled_export_writes_nothing(  # type: ignore[no-untyped-def]
+    qtbot, ctx: ServiceContext, said: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate_demo(ctx, records=60, seed=3)
+    page = StatisticsPage(ctx)
+    qtbot.addWidget(page)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "取消.xlsx"
+    monkeypatch.setattr(prompts, "save_file", lambda *a, **k: target)
+    monkeypatch.setattr(workers.Progress, "cancelled", lambda self: True)
+    page.export("month")
+    assert said == ["已取消导出，未写入文件。"] and not target.exists()
+    assert not list(out.iterdir())  # no temporary file left either
