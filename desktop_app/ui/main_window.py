@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             page = self.entries[key].factory(self.ctx)
             page.open_record.connect(self.open_record)
+            page.open_list.connect(self.open_list)
             self.pages[key] = page
             self.stack.addWidget(page)
         return self.pages[key]
@@ -243,6 +244,16 @@ class MainWindow(QMainWindow):
 
         dialog = SearchDialog(self.ctx, self.search_box.text(), self.open_record, self)
         dialog.exec()
+
+    def open_list(self, ledger_key: str, start: object, end: object, overdue: bool) -> None:
+        """The records behind a figure: the ledger's page, its list filtered."""
+        owner = self.ledger_owner.get(ledger_key)
+        if owner is None:
+            return
+        page = self.show_page(owner)
+        found = page.list_for(ledger_key)
+        if found is not None:
+            found.filter_to(start, end, overdue)  # type: ignore[arg-type]
 
     def open_record(self, ledger_key: str, record_id: int) -> None:
         owner = self.ledger_owner.get(ledger_key)

@@ -57,3 +57,37 @@ def test_a_cancelled_export_writes_nothing(  # type: ignore[no-untyped-def]
     page.export("month")
     assert said == ["已取消导出，未写入文件。"] and not target.exists()
     assert not list(out.iterdir())  # no temporary file left either
+
+
+def test_a_figure_opens_the_records_behind_it(  # type: ignore[no-untyped-def]
+    qtbot, ctx: ServiceContext, said: list[str], tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.services import ledgers
+    from desktop_app.ui.main_window import MainWindow
+
+    generate_demo(ctx, records=120, seed=7)
+    window = MainWindow(ctx, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    page = window.show_page("statistics")
+    assert isinstance(page, StatisticsPage)
+    page.start.setDate(QDate(2026, 11, 1))
+    page.end.setDate(QDate(2026, 11, 29))
+    page.refresh()
+    assert page.chart.series()[0].barSets()[0].count() == len(page.rows)
+    row = next(i for i, f in enumerate(page.rows) if f.ledger_key == "info_shares")
+    expected = page.rows[row].in_period
+    page.open_cell(row, 2)  # 期间内登记
+    shares = window.pages["info_shares"]
+    assert window.stack.currentWidget() is shares
+    lst = shares.list_for("info_shares")
+    q = lst.current_query()
+    assert (q.date_from, q.date_to) == (page.period[0], page.period[1])
+    assert ledgers.count(ctx, "info_shares", q) == expected
+    overdue_row = next(i for i, f in enumerate(page.rows) if f.ledger_key == "complaints")
+    page.open_bar(overdue_row, "已逾期")
+    complaints = window.pages["complaints"].list_for("complaints")
+    q = complaints.current_query()
+    assert ("overdue", True) in q.filters and q.date_from is None
+    assert ledgers.count(ctx, "complaints", q) == page.rows[overdue_row].overdue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
@@ -17,6 +19,8 @@ class Page(QWidget):
 
     title = ""
     open_record = Signal(str, int)
+    # show a ledger's list filtered: (ledger key, start date or None, end date or None, overdue)
+    open_list = Signal(str, object, object, bool)
     data_changed = Signal()
 
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
@@ -25,3 +29,7 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload from the database; called each time the page is shown."""
+
+    def list_for(self, ledger_key: str) -> Any:
+        """The LedgerList that shows ``ledger_key`` on this page (made current), or None."""
+        return None

@@ -126,6 +126,26 @@ class LedgerList(QWidget):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
 
+    def filter_to(self, start: date | None, end: date | None, overdue: bool = False) -> None:
+        """Show the records behind a figure: this date range (on the ledger's date
+        column), only the overdue ones if asked; other filters are cleared."""
+        widgets = [self.search, self.status, self.date_from, self.date_to]
+        widgets += list(self.filter_widgets.values())
+        for w in widgets:
+            w.blockSignals(True)
+        self.search.clear()
+        self.status.setCurrentIndex(0)
+        for key, widget in self.filter_widgets.items():
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(key == "overdue" and overdue)
+            else:
+                widget.setCurrentIndex(0)
+        for edit, day in ((self.date_from, start), (self.date_to, end)):
+            edit.setDate(QDate(day.year, day.month, day.day) if day else edit.minimumDate())
+        for w in widgets:
+            w.blockSignals(False)
+        self.apply_filter()
+
     def _date_edit(self) -> QDateEdit:
         """A date that may be left open: its minimum shows as "不限"."""
         edit = QDateEdit()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -67,9 +69,16 @@ class StatisticsPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.cellDoubleClicked.connect(self.open_cell)
+        self.rows: list[stats.LedgerFigures] = []
+        self.period: tuple[object, object] = (None, None)
+        self.chart_view = QChartView()
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(300)
 
         note = QLabel(
-            "“期间内登记”按各台账的发现、受理、形成或召开日期统计；“正在计时”是尚未办结、期限仍在计算的记录。"
+            "“期间内登记”按各台账的发现、受理、形成或召开日期统计；“正在计时”是尚未办结、期限仍在计算的"
+            "记录。双击表中的数字或点击图中的柱子，可打开对应的记录。"
         )
         note.setObjectName("hint")
         note.setWordWrap(True)
@@ -77,6 +86,7 @@ class StatisticsPage(Page):
         layout.addWidget(heading)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.chart_view, 1)
         layout.addWidget(note)
 
     def refresh(self) -> None:
@@ -85,6 +95,9 @@ class StatisticsPage(Page):
             prompts.warn(self, "结束日期不能早于开始日期。")
             return
         rows = stats.ledger_figures(self.ctx, start, end)
+        self.rows = rows
+        self.period = (start, end)
+        self._chart(rows)
         self.table.setRowCount(len(rows))
         for r, fig in enumerate(rows):
             for c, value in enumerate(
@@ -149,3 +162,43 @@ class StatisticsPage(Page):
 
         self.export_progress = progress  # kept alive while the task runs
         workers.run(work, done, failed)
+
+    def _chart(self, rows: list[stats.LedgerFigures]) -> None:
+        """期间内登记 and 已逾期 per ledger; a click on a bar opens those records."""
+        chart = QChart()
+        chart.setTitle("各台账期间内登记和已逾期记录数")
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        series = QBarSeries()
+        dated, overdue = QBarSet("期间内登记"), QBarSet("已逾期")
+        overdue.setColor(QColor("#c0392b"))
+        for fig in rows:
+            dated.append(fig.in_period)
+            overdue.append(fig.overdue)
+        series.append(dated)
+        series.append(overdue)
+        series.clicked.connect(lambda index, bar_set: self.open_bar(index, bar_set.label()))
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([fig.label for fig in rows])
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%d")
+        axis_y.setRange(0, max([1] + [max(f.in_period, f.overdue) for f in rows]))
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        self.chart_view.setChart(chart)
+        self.chart = chart
+
+    def open_bar(self, index: int, label: str) -> None:
+        if 0 <= index < len(self.rows):
+            self.open_figure(self.rows[index].ledger_key, overdue=label == "已逾期")
+
+    def open_cell(self, row: int, column: int) -> None:
+        if 0 <= row < len(self.rows) and column > 0:
+            self.open_figure(self.rows[row].ledger_key, overdue=column == 4, whole=column in (1, 3))
+
+    def open_figure(self, ledger_key: str, overdue: bool = False, whole: bool = False) -> None:
+        """The records behind a figure, in their ledger's list."""
+        start, end = (None, None) if (overdue or whole) else self.period
+        self.open_list.emit(ledger_key, start, end, overdue)

@@ -53,6 +53,16 @@ class SystemPage(Page):
     def refresh(self) -> None:
         self.list.refresh()
 
+    def list_for(self, ledger_key: str) -> LedgerList | None:
+        """This page's list of ``ledger_key``; a page with tabs shows its tab."""
+        lists = [w for w in self.findChildren(LedgerList) if w.ledger.key == ledger_key]
+        if not lists:
+            return None
+        tabs = getattr(self, "tabs", None)
+        if tabs is not None:
+            tabs.setCurrentWidget(lists[0])
+        return lists[0]
+
     def show_record(self, ledger_key: str, record_id: int) -> None:
         self.refresh()
         self.list.select(record_id)
