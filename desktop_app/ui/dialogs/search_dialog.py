@@ -58,6 +58,7 @@ class SearchDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.tree, 1)
         self.groups: list[search.SearchGroup] = []
+        self.generation = 0  # results of an older search that ends later are dropped
         if text.strip():
             self.run()
 
@@ -68,7 +69,14 @@ class SearchDialog(QDialog):
             self.status.setText("请输入要搜索的内容。")
             return
         self.status.setText("正在搜索……")
-        workers.run(lambda: search.search_all(self.ctx, text), self.show_groups, self.failed)
+        self.generation += 1
+        mine = self.generation
+
+        def done(groups: list[search.SearchGroup]) -> None:
+            if mine == self.generation:
+                self.show_groups(groups)
+
+        workers.run(lambda: search.search_all(self.ctx, text), done, self.failed)
 
     def failed(self, exc: BaseException) -> None:
         self.status.setText("")
