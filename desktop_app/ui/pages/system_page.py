@@ -44,7 +44,18 @@ class SystemPage(Page):
         return button
 
     def set_body(self, body: QWidget) -> None:
+        from desktop_app.services import ledger_import
+
+        if self.ledger_key in ledger_import.TARGETS:  # offices bring years of Excel 台账
+            self.import_button = self.add_button("从Excel导入…", self.import_sheet)
         self.page_layout.addWidget(body, 1)
+
+    def import_sheet(self) -> None:
+        from desktop_app.ui.dialogs.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.ctx, self.ledger_key, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.written()
 
     def view(self, record_id: int) -> QDialog:
         """The record's own window; it sets ``changed`` when it wrote something."""
