@@ -52,3 +52,30 @@ def ledger_figures(
 
 def _is_dt(expr: object) -> bool:
     return getattr(getattr(expr, "type", None), "python_type", None) is datetime
+
+
+@dataclass(frozen=True)
+class TimingRow:
+    """按时办理 of one system for the statistics page (the rule as in the monthly 统计)."""
+
+    ledger_key: str
+    label: str
+    rule: str
+    on_time: int
+    late: int
+    overdue: int
+    rate: float | None
+
+
+def timing_rows(ctx: ServiceContext, start: date, end: date) -> list[TimingRow]:
+    """The on-time figures of the monthly summary's 统计 sheet, for any range."""
+    from desktop_app.domain import clock
+    from desktop_app.services.summary_figures import TIMED_RULES, compute
+
+    as_of = min(clock.now(), datetime.combine(end, datetime.max.time()).replace(microsecond=0))
+    with ctx.read() as s:
+        fig = compute(s, start, end, as_of)
+    return [
+        TimingRow(key, LEDGERS[key].label, TIMED_RULES[key], t.on_time, t.late, t.overdue, t.rate)
+        for key, t in fig.by_system.items()
+    ]

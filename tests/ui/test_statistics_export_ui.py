@@ -91,3 +91,40 @@ def test_a_figure_opens_the_records_behind_it(  # type: ignore[no-untyped-def]
     q = complaints.current_query()
     assert ("overdue", True) in q.filters and q.date_from is None
     assert ledgers.count(ctx, "complaints", q) == page.rows[overdue_row].overdue
+
+
+def test_on_time_rates_on_the_page(qtbot, ctx: ServiceContext, said: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """An info share shared the day it was formed is on time, one shared two days
+    later is late: 50 %; the rule is shown beside the figure."""
+    from datetime import date
+
+    from desktop_app.services import info_shares
+
+    water = next(o.id for o in info_shares.counterpart_choices(ctx) if o.name == "深泽县水利局")
+    for title, formed, shared, reason in (
+        ("当日", date(2026, 11, 20), date(2026, 11, 20), None),
+        ("延期", date(2026, 11, 20), date(2026, 11, 22), "需汇总各村数据"),
+    ):
+        info_shares.create(
+            ctx,
+            info_shares.ShareInput(
+                direction="shared",
+                category="statistics",
+                title=title,
+                summary=None,
+                counterpart_ids=[water],
+                formed_on=formed,
+                shared_on=shared,
+                method="platform",
+                late_reason=reason,
+            ),
+        )
+    page = StatisticsPage(ctx)
+    qtbot.addWidget(page)
+    page.start.setDate(QDate(2026, 11, 1))
+    page.end.setDate(QDate(2026, 11, 29))
+    page.refresh()
+    row = next(i for i, t in enumerate(page.timing_rows) if t.ledger_key == "info_shares")
+    cells = [page.timing.item(row, c).text() for c in range(6)]
+    assert cells[:5] == ["信息共享", "1", "1", "0", "50.0%"]
+    assert "当日" in cells[5]

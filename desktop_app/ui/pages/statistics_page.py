@@ -27,6 +27,7 @@ from desktop_app.ui import prompts
 from desktop_app.ui.pages.base import Page
 
 HEADERS = ("台账", "记录总数", "期间内登记", "正在计时", "已逾期")
+TIMING_HEADERS = ("工作制度", "按时", "逾期完成", "逾期未完成", "按时率", "口径")
 
 
 def _qdate(d) -> QDate:  # type: ignore[no-untyped-def]
@@ -72,6 +73,13 @@ class StatisticsPage(Page):
         self.table.cellDoubleClicked.connect(self.open_cell)
         self.rows: list[stats.LedgerFigures] = []
         self.period: tuple[object, object] = (None, None)
+        self.timing = QTableWidget(0, len(TIMING_HEADERS))
+        self.timing.setHorizontalHeaderLabels(TIMING_HEADERS)
+        self.timing.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timing.verticalHeader().setVisible(False)
+        self.timing.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.timing.cellDoubleClicked.connect(self.open_timing)
+        self.timing_rows: list[stats.TimingRow] = []
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(300)
@@ -86,6 +94,8 @@ class StatisticsPage(Page):
         layout.addWidget(heading)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(QLabel("按时办理情况（与月度汇总“统计”表的口径相同）："))
+        layout.addWidget(self.timing)
         layout.addWidget(self.chart_view, 1)
         layout.addWidget(note)
 
@@ -98,6 +108,7 @@ class StatisticsPage(Page):
         self.rows = rows
         self.period = (start, end)
         self._chart(rows)
+        self._timing(start, end)
         self.table.setRowCount(len(rows))
         for r, fig in enumerate(rows):
             for c, value in enumerate(
@@ -202,3 +213,29 @@ class StatisticsPage(Page):
         """The records behind a figure, in their ledger's list."""
         start, end = (None, None) if (overdue or whole) else self.period
         self.open_list.emit(ledger_key, start, end, overdue)
+
+    def _timing(self, start: object, end: object) -> None:
+        self.timing_rows = stats.timing_rows(self.ctx, start, end)  # type: ignore[arg-type]
+        self.timing.setRowCount(len(self.timing_rows))
+        for r, t in enumerate(self.timing_rows):
+            rate = "—" if t.rate is None else f"{t.rate:.1%}"
+            for c, text in enumerate(
+                (t.label, str(t.on_time), str(t.late), str(t.overdue), rate, t.rule)
+            ):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.timing.setItem(r, c, item)
+        self.timing.resizeColumnsToContents()
+        self.timing.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.timing.resizeRowsToContents()
+        self.timing.setFixedHeight(  # every system visible without scrolling
+            self.timing.horizontalHeader().sizeHint().height()
+            + self.timing.verticalHeader().length()
+            + 2 * self.timing.frameWidth()
+            + 2
+        )
+
+    def open_timing(self, row: int, column: int) -> None:
+        """逾期未完成 opens the overdue records of that system; other cells its period."""
+        if 0 <= row < len(self.timing_rows):
+            self.open_figure(self.timing_rows[row].ledger_key, overdue=column == 3)
