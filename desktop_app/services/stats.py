@@ -67,7 +67,15 @@ class TimingRow:
     rate: float | None
 
 
-def timing_rows(ctx: ServiceContext, start: date, end: date) -> list[TimingRow]:
+@dataclass(frozen=True)
+class TimingFigures:
+    """按时办理 per system, and per department: department name → ledger key → rate."""
+
+    systems: list[TimingRow]
+    departments: list[tuple[str, dict[str, float | None]]]
+
+
+def timing_figures(ctx: ServiceContext, start: date, end: date) -> TimingFigures:
     """The on-time figures of the monthly summary's 统计 sheet, for any range."""
     from desktop_app.domain import clock
     from desktop_app.services.summary_figures import TIMED_RULES, compute
@@ -75,7 +83,16 @@ def timing_rows(ctx: ServiceContext, start: date, end: date) -> list[TimingRow]:
     as_of = min(clock.now(), datetime.combine(end, datetime.max.time()).replace(microsecond=0))
     with ctx.read() as s:
         fig = compute(s, start, end, as_of)
-    return [
+    systems = [
         TimingRow(key, LEDGERS[key].label, TIMED_RULES[key], t.on_time, t.late, t.overdue, t.rate)
         for key, t in fig.by_system.items()
     ]
+    departments = [
+        (dept, {key: t.rate for key, t in per.items()})
+        for dept, per in sorted(fig.by_department.items())
+    ]
+    return TimingFigures(systems, departments)
+
+
+def timing_rows(ctx: ServiceContext, start: date, end: date) -> list[TimingRow]:
+    return timing_figures(ctx, start, end).systems

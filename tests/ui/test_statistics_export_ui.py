@@ -128,3 +128,13 @@ def test_on_time_rates_on_the_page(qtbot, ctx: ServiceContext, said: list[str]) 
     cells = [page.timing.item(row, c).text() for c in range(6)]
     assert cells[:5] == ["信息共享", "1", "1", "0", "50.0%"]
     assert "当日" in cells[5]
+    heads = [
+        page.departments.horizontalHeaderItem(c).text()
+        for c in range(page.departments.columnCount())
+    ]
+    col = heads.index("信息共享")
+    rows = {
+        page.departments.item(r, 0).text(): page.departments.item(r, col).text()
+        for r in range(page.departments.rowCount())
+    }
+    assert any(rate == "50.0%" for name, rate in rows.items() if "水利" in name), rows

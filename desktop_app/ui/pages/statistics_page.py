@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QValueAxis,
+)
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
@@ -15,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -80,6 +88,10 @@ class StatisticsPage(Page):
         self.timing.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.timing.cellDoubleClicked.connect(self.open_timing)
         self.timing_rows: list[stats.TimingRow] = []
+        self.departments = QTableWidget(0, 1)
+        self.departments.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.departments.verticalHeader().setVisible(False)
+        self.departments.setMinimumHeight(160)
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(300)
@@ -96,7 +108,10 @@ class StatisticsPage(Page):
         layout.addWidget(self.table, 1)
         layout.addWidget(QLabel("按时办理情况（与月度汇总“统计”表的口径相同）："))
         layout.addWidget(self.timing)
-        layout.addWidget(self.chart_view, 1)
+        self.lower = QTabWidget()
+        self.lower.addTab(self.chart_view, "图表")
+        self.lower.addTab(self.departments, "各部门按时率（本镇与该部门之间的事项）")
+        layout.addWidget(self.lower, 1)
         layout.addWidget(note)
 
     def refresh(self) -> None:
@@ -189,15 +204,15 @@ class StatisticsPage(Page):
         series.append(overdue)
         series.clicked.connect(lambda index, bar_set: self.open_bar(index, bar_set.label()))
         chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([fig.label for fig in rows])
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%d")
-        axis_y.setRange(0, max([1] + [max(f.in_period, f.overdue) for f in rows]))
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
+        names = QBarCategoryAxis()
+        names.append([fig.label for fig in rows])
+        chart.addAxis(names, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(names)
+        counts = QValueAxis()
+        counts.setLabelFormat("%d")
+        counts.setRange(0, max([1] + [max(f.in_period, f.overdue) for f in rows]))
+        chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(counts)
         self.chart_view.setChart(chart)
         self.chart = chart
 
@@ -215,7 +230,9 @@ class StatisticsPage(Page):
         self.open_list.emit(ledger_key, start, end, overdue)
 
     def _timing(self, start: object, end: object) -> None:
-        self.timing_rows = stats.timing_rows(self.ctx, start, end)  # type: ignore[arg-type]
+        figures = stats.timing_figures(self.ctx, start, end)  # type: ignore[arg-type]
+        self.timing_rows = figures.systems
+        self._departments(figures)
         self.timing.setRowCount(len(self.timing_rows))
         for r, t in enumerate(self.timing_rows):
             rate = "—" if t.rate is None else f"{t.rate:.1%}"
@@ -239,3 +256,19 @@ class StatisticsPage(Page):
         """逾期未完成 opens the overdue records of that system; other cells its period."""
         if 0 <= row < len(self.timing_rows):
             self.open_figure(self.timing_rows[row].ledger_key, overdue=column == 3)
+
+    def _departments(self, figures: stats.TimingFigures) -> None:
+        keys = [t.ledger_key for t in figures.systems]
+        keys = [k for k in keys if any(k in per for _d, per in figures.departments)]
+        labels = {t.ledger_key: t.label for t in figures.systems}
+        table = self.departments
+        table.setColumnCount(1 + len(keys))
+        table.setHorizontalHeaderLabels(["部门", *(labels[k] for k in keys)])
+        table.setRowCount(len(figures.departments))
+        for r, (dept, per) in enumerate(figures.departments):
+            table.setItem(r, 0, QTableWidgetItem(dept))
+            for c, key in enumerate(keys, start=1):
+                rate = per.get(key)
+                text = "" if key not in per else ("—" if rate is None else f"{rate:.1%}")
+                table.setItem(r, c, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
