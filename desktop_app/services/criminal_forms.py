@@ -41,11 +41,11 @@ from desktop_app.services.criminal_common import (
 )
 from desktop_app.services.errors import InvalidInput, NotFound, RuleViolation
 from desktop_app.services.forms import Checker
+from desktop_app.services.materials import MaterialRow
 from desktop_app.services.referral_common import moment
 from desktop_app.services.referral_forms import raise_problems
 from desktop_app.services.serials import next_serial
 from desktop_app.storage.models import (
-    Attachment,
     CriminalTransfer,
     EnforcementCase,
     Material,
@@ -74,18 +74,6 @@ class FlagInput:
     case_id: int | None = None
     note: str | None = None
     flagged_at: datetime | None = None  # when it was found; now when not given
-
-
-@dataclass(frozen=True)
-class MaterialRow:
-    id: int
-    kind: MaterialKind
-    kind_label: str
-    title: str
-    pages: int | None
-    copies: int
-    attachment_id: int | None
-    original_name: str | None
 
 
 # --- the form -----------------------------------------------------------------------------
@@ -342,25 +330,7 @@ def remove_material(ctx: ServiceContext, material_id: int) -> None:
 def list_materials(ctx: ServiceContext, transfer_id: int) -> list[MaterialRow]:
     with ctx.read() as s:
         load(s, transfer_id)
-        rows = s.execute(
-            select(Material, Attachment.original_name)
-            .outerjoin(Attachment, Material.attachment_id == Attachment.id)
-            .where(Material.record_type == RECORD.value, Material.record_id == transfer_id)
-            .order_by(Material.sort_order, Material.id)
-        ).all()
-        return [
-            MaterialRow(
-                m.id,
-                MaterialKind(m.kind),
-                MaterialKind.label_of(m.kind),
-                m.title,
-                m.pages,
-                m.copies,
-                m.attachment_id,
-                name,
-            )
-            for m, name in rows
-        ]
+        return materials.rows(s, RECORD, transfer_id)
 
 
 def missing_materials(session: Session, t: CriminalTransfer) -> list[MaterialKind]:

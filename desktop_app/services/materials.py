@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop_app.domain.terms import AuditAction, MaterialKind, RecordType
 from desktop_app.services import attachments
@@ -40,6 +41,43 @@ def check_line(
     if what is None or name is None or c.problems:
         return None
     return MaterialLine(what, name, pages, copies)
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    """One line of a checklist as the record's window lists it."""
+
+    id: int
+    kind: MaterialKind
+    kind_label: str
+    title: str
+    pages: int | None
+    copies: int
+    attachment_id: int | None
+    original_name: str | None
+
+
+def rows(session: Session, record_type: RecordType, record_id: int) -> list[MaterialRow]:
+    """The record's lines in their order, with the original names of their scans."""
+    found = session.execute(
+        select(Material, Attachment.original_name)
+        .outerjoin(Attachment, Material.attachment_id == Attachment.id)
+        .where(Material.record_type == record_type.value, Material.record_id == record_id)
+        .order_by(Material.sort_order, Material.id)
+    ).all()
+    return [
+        MaterialRow(
+            m.id,
+            MaterialKind(m.kind),
+            MaterialKind.label_of(m.kind),
+            m.title,
+            m.pages,
+            m.copies,
+            m.attachment_id,
+            name,
+        )
+        for m, name in found
+    ]
 
 
 def info(m: Material, file_name: str | None) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -17,24 +16,13 @@ from desktop_app.services import materials
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.services.forms import Checker
+from desktop_app.services.materials import MaterialRow
 from desktop_app.services.record_history import HistoryRow, record_history
 from desktop_app.services.referral_common import RECORD, load, require
-from desktop_app.storage.models import Attachment, Material, Referral
+from desktop_app.storage.models import Material, Referral
 
 S = ReferralStatus
 OUT = Direction.OUTGOING
-
-
-@dataclass(frozen=True)
-class MaterialRow:
-    id: int
-    kind: MaterialKind
-    kind_label: str
-    title: str
-    pages: int | None
-    copies: int
-    attachment_id: int | None
-    original_name: str | None
 
 
 # --- materials (三（一）3) --------------------------------------------------------------
@@ -95,25 +83,7 @@ def remove_material(ctx: ServiceContext, material_id: int) -> None:
 
 def list_materials(ctx: ServiceContext, referral_id: int) -> list[MaterialRow]:
     with ctx.read() as s:
-        rows = s.execute(
-            select(Material, Attachment.original_name)
-            .outerjoin(Attachment, Material.attachment_id == Attachment.id)
-            .where(Material.record_type == RECORD.value, Material.record_id == referral_id)
-            .order_by(Material.sort_order, Material.id)
-        ).all()
-        return [
-            MaterialRow(
-                m.id,
-                MaterialKind(m.kind),
-                MaterialKind.label_of(m.kind),
-                m.title,
-                m.pages,
-                m.copies,
-                m.attachment_id,
-                name,
-            )
-            for m, name in rows
-        ]
+        return materials.rows(s, RECORD, referral_id)
 
 
 # --- history and actions ---------------------------------------------------------------
