@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QHeaderView,
     QLineEdit,
@@ -35,6 +34,7 @@ from desktop_app.ui.dialogs.action_form import Field
 from desktop_app.ui.dialogs.record_window import RecordWindow
 from desktop_app.ui.widgets.form_helpers import (
     FieldRows,
+    date_edit,
     make_form,
     save_cancel_buttons,
     save_form,
@@ -44,15 +44,6 @@ from desktop_app.ui.widgets.record_panels import DeadlineBanner, HistoryTable, L
 
 ROUND_COLUMNS = ["协商日期", "参加人员", "各方意见", "协商结果"]
 DISPUTE_HINT = "执法管辖争议由双方协商解决；协商不成的，提请县人民政府决定（机制 三（六））。"
-
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    today = clock.today()
-    edit.setDate(QDate(today.year, today.month, today.day))
-    return edit
 
 
 class DisputeDialog(QDialog):
@@ -74,7 +65,7 @@ class DisputeDialog(QDialog):
         self.matter = QPlainTextEdit()
         self.matter.setPlaceholderText("争议的执法事项，如：滹沱河韩家庄段河道内采砂的查处")
         self.matter.setFixedHeight(80)
-        self.opened_on = _date_edit()
+        self.opened_on = date_edit(clock.today())
         self.link = LinkField(ctx)
         self.note = QLineEdit()
         form = make_form()

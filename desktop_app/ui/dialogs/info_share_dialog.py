@@ -7,14 +7,12 @@ for the next item.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -35,6 +33,7 @@ from desktop_app.services.errors import InvalidInput, ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.widgets.form_helpers import (
     FieldRows,
+    date_edit,
     fill_term_combo,
     make_form,
     problems_summary,
@@ -42,14 +41,6 @@ from desktop_app.ui.widgets.form_helpers import (
 from desktop_app.ui.widgets.org_checklist import OrganisationChecklist
 
 LATE_HINT = "原则上自形成当日共享；因收集、整理等原因不能当日共享的，须说明原因（机制 三（三））。"
-
-
-def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(value)
-    return edit
 
 
 class InfoShareDialog(QDialog):
@@ -79,10 +70,10 @@ class InfoShareDialog(QDialog):
         )
         self.summary = QPlainTextEdit()
         self.summary.setFixedHeight(80)
-        self.formed_on = _date_edit(today)
+        self.formed_on = date_edit(today)
         self.is_shared = QCheckBox("已共享")
         self.is_shared.setChecked(True)
-        self.shared_on = _date_edit(today)
+        self.shared_on = date_edit(today)
         self.method = QComboBox()
         fill_term_combo(self.method, ShareMethod)
         shared_row = QWidget()

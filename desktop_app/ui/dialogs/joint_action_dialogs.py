@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QLineEdit,
     QPlainTextEdit,
@@ -23,6 +22,7 @@ from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.record_window import RecordWindow
 from desktop_app.ui.widgets.form_helpers import (
     FieldRows,
+    date_edit,
     make_form,
     save_cancel_buttons,
     save_form,
@@ -53,11 +53,7 @@ class JointActionDialog(QDialog):
         self.resize(720, 720)
         self.title = QLineEdit()
         self.title.setPlaceholderText("如：滹沱河沿线非法采砂联合整治")
-        self.action_on = QDateEdit()
-        self.action_on.setCalendarPopup(True)
-        self.action_on.setDisplayFormat("yyyy-MM-dd")
-        today = clock.today()
-        self.action_on.setDate(QDate(today.year, today.month, today.day))
+        self.action_on = date_edit(clock.today())
         self.organisations = OrganisationChecklist(
             [(o.id, o.name) for o in info_shares.counterpart_choices(ctx)]
         )

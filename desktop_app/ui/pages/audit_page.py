@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,20 +22,10 @@ from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.pages.base import Page
-from desktop_app.ui.widgets.form_helpers import fill_term_combo
+from desktop_app.ui.widgets.form_helpers import fill_term_combo, open_date_edit, open_date_value
 
 COLUMNS = ["时间", "操作人员", "操作", "台账", "记录", "内容"]
 PAGE = 200
-
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setSpecialValueText("不限")
-    edit.setMinimumDate(QDate(2000, 1, 1))
-    edit.setDate(edit.minimumDate())
-    return edit
 
 
 class AuditPage(Page):
@@ -61,7 +47,7 @@ class AuditPage(Page):
         fill_term_combo(self.record_type, RecordType, "全部台账")
         self.action = QComboBox()
         fill_term_combo(self.action, AuditAction, "全部操作")
-        self.date_from, self.date_to = _date_edit(), _date_edit()
+        self.date_from, self.date_to = open_date_edit(), open_date_edit()
         self.text = QLineEdit()
         self.text.setPlaceholderText("内容包含……")
         self.text.returnPressed.connect(self.refresh)
@@ -96,15 +82,11 @@ class AuditPage(Page):
         self.rows: list[audit_viewer.AuditRow] = []
         self.total = 0
 
-    @staticmethod
-    def _day(edit: QDateEdit) -> date | None:
-        return None if edit.date() == edit.minimumDate() else edit.date().toPython()  # type: ignore[return-value]
-
     def query(self) -> audit_viewer.AuditQuery:
         return audit_viewer.AuditQuery(
             operator_id=self.operator.currentData(),
-            date_from=self._day(self.date_from),
-            date_to=self._day(self.date_to),
+            date_from=open_date_value(self.date_from),
+            date_to=open_date_value(self.date_to),
             record_type=self.record_type.currentData(),
             action=self.action.currentData(),
             text=self.text.text().strip(),

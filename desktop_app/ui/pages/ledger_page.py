@@ -27,6 +27,7 @@ from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.record_dialog import RecordDialog
 from desktop_app.ui.models.ledger_model import LedgerTableModel
+from desktop_app.ui.widgets.form_helpers import open_date_edit, open_date_value
 
 CHAR_PX = 15  # width of one Chinese character in the default font, roughly
 
@@ -147,18 +148,9 @@ class LedgerList(QWidget):
         self.apply_filter()
 
     def _date_edit(self) -> QDateEdit:
-        """A date that may be left open: its minimum shows as "不限"."""
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(QDate(2000, 1, 1))
-        edit.setSpecialValueText("不限")
-        edit.setDate(edit.minimumDate())
+        edit = open_date_edit()
         edit.dateChanged.connect(lambda _d: self.apply_filter())
         return edit
-
-    def _date_value(self, edit: QDateEdit) -> date | None:
-        return None if edit.date() == edit.minimumDate() else edit.date().toPython()
 
     def current_query(self) -> ledgers.Query:
         q = self.model.query
@@ -174,8 +166,8 @@ class LedgerList(QWidget):
             q.sort_key,
             q.descending,
             tuple(values),
-            self._date_value(self.date_from),
-            self._date_value(self.date_to),
+            open_date_value(self.date_from),
+            open_date_value(self.date_to),
         )
 
     def apply_filter(self) -> None:

@@ -6,11 +6,13 @@ pairs, and a grey hint label.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -225,3 +227,30 @@ def scrolling(content: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setWidget(body)
     return area
+
+
+def date_edit(day: date) -> QDateEdit:
+    """A date field with its calendar, showing ``day``."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(QDate(day.year, day.month, day.day))
+    return edit
+
+
+def open_date_edit() -> QDateEdit:
+    """A date that may be left open (a filter bound): its minimum shows as "不限"."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(QDate(2000, 1, 1))
+    edit.setSpecialValueText("不限")
+    edit.setDate(edit.minimumDate())
+    return edit
+
+
+def open_date_value(edit: QDateEdit) -> date | None:
+    """The day of an :func:`open_date_edit`, None when left at "不限"."""
+    if edit.date() == edit.minimumDate():
+        return None
+    return edit.date().toPython()  # type: ignore[return-value]
