@@ -42,7 +42,6 @@ from desktop_app.services.ledger_import_targets import (
     Prepared,
     SerialCounter,
     Target,
-    referral_late,
 )
 from desktop_app.storage.models import Setting
 
@@ -310,9 +309,7 @@ def run_import(
             record.created_by_id = ctx.operator_id
             s.add(record)
             uow.flush()
-            note = ""
-            if t.code == "referrals" and referral_late(record, cal) and not record.late_reason:
-                note = "（逾期移送，原台账未记录逾期原因）"
+            note = t.note(record, cal) if t.note else ""
             uow.audit(
                 AuditAction.CREATE,
                 t.record_type,

@@ -27,8 +27,7 @@ Serials (台账编号) are numbered in the year of the record's own date (形成
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -51,11 +50,19 @@ from desktop_app.domain.terms import (
     ShareMethod,
     Urgency,
 )
-from desktop_app.domain.validators import check_date_order
 from desktop_app.services.assistance_common import clock_of
 from desktop_app.services.assistance_forms import AssistanceInput, check_request
 from desktop_app.services.forms import Checker
 from desktop_app.services.info_share_forms import ShareInput, check_share
+from desktop_app.services.ledger_import_base import (
+    Prepared,
+    Problems,
+    SerialCounter,
+    Target,
+    order,
+    rename,
+    same_day_floor,
+)
 from desktop_app.services.ledger_import_fields import (
     BOOL,
     DATE,
@@ -68,59 +75,7 @@ from desktop_app.services.ledger_import_fields import (
 )
 from desktop_app.services.referral_common import DEADLINE_WHAT, day, moment
 from desktop_app.services.referral_forms import OutgoingInput, PartyInput, check_outgoing
-from desktop_app.services.serials import format_serial, next_serial
 from desktop_app.storage.models import AssistanceRequest, InfoShare, Organisation, Referral
-
-Problems = dict[str, str]  # import field → message
-
-
-@dataclass
-class Prepared:
-    """A row checked and ready to store."""
-
-    excel_row: int
-    key: tuple[Any, ...]  # what makes two rows the same record
-    year: int
-    values: dict[str, Any]
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Target:
-    code: str
-    label: str
-    record_type: RecordType
-    model: Any
-    fields: tuple[ImportField, ...]
-    defaults: dict[str, Any]  # used when the column is not mapped at all
-    check: Callable[[Session, dict[str, Any], WorkCalendar], tuple[Any, Problems]]
-    existing: Callable[[Session, Iterable[tuple[Any, ...]]], dict[tuple[Any, ...], str]]
-    build: Callable[[Prepared, WorkCalendar], Any]
-
-    @property
-    def by_name(self) -> dict[str, ImportField]:
-        return {f.name: f for f in self.fields}
-
-
-def _rename(problems: dict[str, str], names: dict[str, str]) -> Problems:
-    return {names.get(k, k): v for k, v in problems.items()}
-
-
-def _same_day_floor(later: datetime | None, earlier: datetime | None) -> datetime | None:
-    """A date given without a time (00:00) on the day of ``earlier`` means that day:
-    not before ``earlier``."""
-    if later is None or earlier is None:
-        return later
-    if later.time() == time() and later.date() == earlier.date() and later < earlier:
-        return earlier
-    return later
-
-
-def _order(c: Checker, fld: str, earlier: Any, later: Any, e_label: str, l_label: str) -> None:
-    if fld in c.problems or earlier is None or later is None:
-        return
-    c.run(fld, check_date_order, earlier, later, e_label, l_label)
-
 
 # --- 信息共享 -----------------------------------------------------------------------------
 
@@ -201,7 +156,7 @@ def _info_check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any, 
         note=v.get("note"),
     )
     found = check_share(s, data)
-    problems = _rename(found.problems, {"counterpart_ids": "counterparts"})
+    problems = rename(found.problems, {"counterpart_ids": "counterparts"})
     if problems:
         return None, problems
     values = dict(found.values)
@@ -311,12 +266,12 @@ def _assist_check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any
     )
     values, problems, rules = check_request(s, data)
     c = Checker()
-    c.problems.update(_rename({**rules, **problems}, {"department_id": "department"}))
+    c.problems.update(rename({**rules, **problems}, {"department_id": "department"}))
     requested = day(c, "requested_on", v.get("requested_on"), "发函日期")
     replied = None
     if v.get("replied_on") is not None:
         replied = day(c, "replied_on", v.get("replied_on"), "答复日期")
-        _order(c, "replied_on", requested, replied, "发函日期", "答复日期")
+        order(c, "replied_on", requested, replied, "发函日期", "答复日期")
     opinion = c.text("opinion_summary", v.get("opinion_summary"), "书面意见摘要", 5000)
     evidence = c.text("evidence_received", v.get("evidence_received"), "收到的证据材料", 2000)
     status = v.get("status") or (AssistanceStatus.REPLIED if replied else AssistanceStatus.SENT)
@@ -460,18 +415,18 @@ def _ref_check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any, P
     )
     values, problems, rules = check_outgoing(s, data)
     c = Checker()
-    c.problems.update(_rename({**rules, **problems}, _PARTY_NAMES))
+    c.problems.update(rename({**rules, **problems}, _PARTY_NAMES))
     found = values["found_at"]
     sent = signed = result = None
     if v.get("sent_at") is not None:
-        sent = _same_day_floor(moment(c, "sent_at", v["sent_at"], "移送时间"), found)
-        _order(c, "sent_at", found, sent, "发现时间", "移送时间")
+        sent = same_day_floor(moment(c, "sent_at", v["sent_at"], "移送时间"), found)
+        order(c, "sent_at", found, sent, "发现时间", "移送时间")
     if v.get("signed_at") is not None:
-        signed = _same_day_floor(moment(c, "signed_at", v["signed_at"], "签收时间"), sent)
-        _order(c, "signed_at", sent, signed, "移送时间", "签收时间")
+        signed = same_day_floor(moment(c, "signed_at", v["signed_at"], "签收时间"), sent)
+        order(c, "signed_at", sent, signed, "移送时间", "签收时间")
     if v.get("result_at") is not None:
-        result = _same_day_floor(moment(c, "result_at", v["result_at"], "反馈时间"), signed or sent)
-        _order(c, "result_at", signed or sent, result, "签收时间", "反馈时间")
+        result = same_day_floor(moment(c, "result_at", v["result_at"], "反馈时间"), signed or sent)
+        order(c, "result_at", signed or sent, result, "签收时间", "反馈时间")
     summary = c.text("result_summary", v.get("result_summary"), "处理结果", 5000)
     signed_by = c.text("signed_by", v.get("signed_by"), "签收人", 40)
     reason = c.text("late_reason", v.get("late_reason"), "逾期原因", 1000)
@@ -573,24 +528,13 @@ TARGETS: dict[str, Target] = {
         _ref_check,
         _ref_existing,
         _ref_build,
+        note=lambda r, cal: (
+            "（逾期移送，原台账未记录逾期原因）"
+            if referral_late(r, cal) and not r.late_reason
+            else ""
+        ),
     ),
 }
-
-
-class SerialCounter:
-    """台账编号 for many new records in one transaction: next_serial once per year."""
-
-    def __init__(self, session: Session, model: Any) -> None:
-        self.session, self.model = session, model
-        self.next: dict[int, int] = {}
-
-    def take(self, year: int) -> str:
-        if year not in self.next:
-            first = next_serial(self.session, self.model, year)
-            self.next[year] = int(first.rsplit("-", 1)[1])
-        number = self.next[year]
-        self.next[year] += 1
-        return format_serial(self.model, year, number)
 
 
 __all__ = ["TARGETS", "Organisation", "Prepared", "SerialCounter", "Target", "referral_late"]

@@ -1,0 +1,96 @@
+"""Ledger import: what every import target declares, and the helpers targets share.
+
+A :class:`Target` is one ledger (or one direction of a ledger) a sheet can be
+imported into: its fields, the check a row goes through (the service's own form
+check), how duplicates are recognised and how the record is built. The targets
+themselves live in ``ledger_import_targets`` (信息共享, 执法协助, 案件移送) and the
+modules it gathers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.calendar import WorkCalendar
+from desktop_app.domain.terms import RecordType
+from desktop_app.domain.validators import check_date_order
+from desktop_app.services.forms import Checker
+from desktop_app.services.ledger_import_fields import ImportField
+from desktop_app.services.serials import format_serial, next_serial
+
+Problems = dict[str, str]  # import field → message
+
+
+@dataclass
+class Prepared:
+    """A row checked and ready to store."""
+
+    excel_row: int
+    key: tuple[Any, ...]  # what makes two rows the same record
+    year: int
+    values: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Target:
+    code: str
+    label: str
+    record_type: RecordType
+    model: Any
+    fields: tuple[ImportField, ...]
+    defaults: dict[str, Any]  # used when the column is not mapped at all
+    check: Callable[[Session, dict[str, Any], WorkCalendar], tuple[Any, Problems]]
+    existing: Callable[[Session, Iterable[tuple[Any, ...]]], dict[tuple[Any, ...], str]]
+    build: Callable[[Prepared, WorkCalendar], Any]
+    ledger: str = ""  # the ledger list it fills (default: ``code``)
+    note: Callable[[Any, WorkCalendar], str] | None = None  # added to the audit entry
+
+    @property
+    def ledger_key(self) -> str:
+        return self.ledger or self.code
+
+    @property
+    def by_name(self) -> dict[str, ImportField]:
+        return {f.name: f for f in self.fields}
+
+
+def rename(problems: dict[str, str], names: dict[str, str]) -> Problems:
+    return {names.get(k, k): v for k, v in problems.items()}
+
+
+def same_day_floor(later: datetime | None, earlier: datetime | None) -> datetime | None:
+    """A date given without a time (00:00) on the day of ``earlier`` means that day:
+    not before ``earlier``."""
+    if later is None or earlier is None:
+        return later
+    if later.time() == time() and later.date() == earlier.date() and later < earlier:
+        return earlier
+    return later
+
+
+def order(c: Checker, fld: str, earlier: Any, later: Any, e_label: str, l_label: str) -> None:
+    if fld in c.problems or earlier is None or later is None:
+        return
+    c.run(fld, check_date_order, earlier, later, e_label, l_label)
+
+
+class SerialCounter:
+    """台账编号 for many new records in one transaction: next_serial once per year."""
+
+    def __init__(self, session: Session, model: Any) -> None:
+        self.session, self.model = session, model
+        self.next: dict[int, int] = {}
+
+    def take(self, year: int) -> str:
+        if year not in self.next:
+            first = next_serial(self.session, self.model, year)
+            self.next[year] = int(first.rsplit("-", 1)[1])
+        number = self.next[year]
+        self.next[year] += 1
+        return format_serial(self.model, year, number)
