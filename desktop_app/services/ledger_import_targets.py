@@ -537,4 +537,27 @@ TARGETS: dict[str, Target] = {
 }
 
 
+def _gather() -> None:
+    """The targets declared in their own modules (one per ledger)."""
+    from desktop_app.services import (
+        ledger_import_complaints,
+        ledger_import_criminal,
+        ledger_import_disputes,
+        ledger_import_incoming,
+        ledger_import_meetings,
+    )
+
+    for module in (
+        ledger_import_incoming,
+        ledger_import_complaints,
+        ledger_import_meetings,
+        ledger_import_disputes,
+        ledger_import_criminal,
+    ):
+        TARGETS.update(module.TARGETS)
+
+
+_gather()
+
+
 __all__ = ["TARGETS", "Organisation", "Prepared", "SerialCounter", "Target", "referral_late"]
