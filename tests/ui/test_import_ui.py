@@ -3,6 +3,7 @@ an import of all rows (the mapping remembered), and a bad sheet importing nothin
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -95,3 +96,29 @@ def test_the_page_offers_the_import(qtbot, ctx: ServiceContext) -> None:  # type
     page = InfoSharesPage(ctx)
     qtbot.addWidget(page)
     assert page.import_button.text() == "从Excel导入…"
+
+
+def test_a_ledger_with_two_directions_offers_a_menu(
+    qtbot, ctx: ServiceContext, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """案件移送 can be filled from the township's own ledger or from the departments'
+    transfers in: the button opens a menu with one entry per direction."""
+    from desktop_app.ui.pages.referrals_page import ReferralsPage
+
+    incoming = dataclasses.replace(
+        ledger_import.TARGETS["referrals"],
+        code="referrals_in_test",
+        label="案件移送（测试移入）",
+        ledger="referrals",
+    )
+    monkeypatch.setitem(ledger_import.TARGETS, incoming.code, incoming)
+    opened: list[str] = []
+    monkeypatch.setattr(ReferralsPage, "import_sheet", lambda self, code: opened.append(code))
+    page = ReferralsPage(ctx)
+    qtbot.addWidget(page)
+    menu = page.import_button.menu()
+    assert menu is not None
+    labels = [a.text() for a in menu.actions()]
+    assert labels[0] == "案件移送（本镇移出）" and "案件移送（测试移入）" in labels
+    menu.actions()[labels.index("案件移送（测试移入）")].trigger()
+    assert opened == ["referrals_in_test"]

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.services.context import ServiceContext
 from desktop_app.ui.pages.base import Page
@@ -46,14 +54,25 @@ class SystemPage(Page):
     def set_body(self, body: QWidget) -> None:
         from desktop_app.services import ledger_import
 
-        if self.ledger_key in ledger_import.TARGETS:  # offices bring years of Excel 台账
-            self.import_button = self.add_button("从Excel导入…", self.import_sheet)
+        # offices bring years of Excel 台账: one entry per ledger (or direction) it can fill
+        targets = [t for t in ledger_import.TARGETS.values() if t.ledger_key == self.ledger_key]
+        if targets:
+            only = targets[0].code if len(targets) == 1 else None
+            self.import_button = self.add_button(
+                "从Excel导入…", lambda: self.import_sheet(only) if only else None
+            )
+            if only is None:  # the button opens a menu of the targets
+                menu = QMenu(self.import_button)
+                for t in targets:
+                    action = menu.addAction(t.label)
+                    action.triggered.connect(lambda _=False, code=t.code: self.import_sheet(code))
+                self.import_button.setMenu(menu)
         self.page_layout.addWidget(body, 1)
 
-    def import_sheet(self) -> None:
+    def import_sheet(self, target: str) -> None:
         from desktop_app.ui.dialogs.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self.ctx, self.ledger_key, self)
+        dialog = ImportDialog(self.ctx, target, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.written()
 
