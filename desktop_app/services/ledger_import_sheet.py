@@ -6,8 +6,11 @@ Offices' ledgers start with a title row (often merged across the table, e.g.
 header is the first row with at least three non-empty text cells. The workbook
 is opened read-only (a ledger of years may be large); in that mode openpyxl
 does not expand merged cells, so a merged title is one cell (which is what the
-header search wants) and a cell merged over several data rows counts only in
-its first row — such a sheet must be unmerged before import.
+header search wants). Ledgers often merge a cell down over the rows of one day
+or one department (「日期」 merged over three rows): :func:`_vertical_merges`
+reads the sheet's merge list from the file and the value is carried down into
+each covered data row (in the range's first column; a range merged across
+columns too is not spread sideways, where it would land in another field).
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import from_excel
 
 from desktop_app.domain.validators import ValidationError, parse_date
@@ -137,19 +142,67 @@ def _locate(ws: Any, path: Path) -> tuple[int, list[str], Iterator[tuple[int, li
     )
 
 
+_MERGE_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+Merges = dict[tuple[int, int], int]  # (row, column) covered → last row of its range
+
+
+def _merge_refs(ws: Any) -> list[str]:
+    """The merged ranges of the sheet ("A5:A7"), also from a read-only worksheet."""
+    if hasattr(ws, "merged_cells"):
+        return [str(r) for r in ws.merged_cells.ranges]
+    archive, member = getattr(ws.parent, "_archive", None), getattr(ws, "_worksheet_path", None)
+    if archive is None or member is None:
+        return []
+    refs: list[str] = []
+    with archive.open(member) as fh:
+        for _event, element in ElementTree.iterparse(fh):
+            if element.tag == _MERGE_TAG:
+                refs.append(element.get("ref", ""))
+            element.clear()
+    return refs
+
+
+def _vertical_merges(ws: Any) -> Merges:
+    """The first cell of each range merged over several rows → its last row."""
+    found: Merges = {}
+    for ref in _merge_refs(ws):
+        try:
+            min_col, min_row, _max_col, max_row = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue
+        if min_col and min_row and max_row and max_row > min_row:
+            found[(min_row, min_col - 1)] = max_row
+    return found
+
+
 def header_text(value: Any) -> str:
     return "" if value is None else re.sub(r"\s+", "", str(value))
 
 
-def data_rows(headers: list[str], rows: Iterator[tuple[int, list[Any]]]) -> Iterator[DataRow]:
+def data_rows(
+    headers: list[str], rows: Iterator[tuple[int, list[Any]]], merges: Merges | None = None
+) -> Iterator[DataRow]:
     """The data rows: blank rows skipped, the header repeated (a ledger printed
-    over several pages) skipped, stops at a notes row (备注：…, 填表人：…)."""
+    over several pages) skipped, stops at a notes row (备注：…, 填表人：…); a value
+    merged down over several rows is given to each of them."""
     width = len(headers)
+    starts: dict[int, list[tuple[int, int]]] = {}  # row → [(column, last row)]
+    for (row, col), last in (merges or {}).items():
+        if col < width:
+            starts.setdefault(row, []).append((col, last))
+    carried: dict[int, tuple[int, Any]] = {}  # column → (last row, value)
     for number, values in rows:
         cells = (values + [None] * width)[:width]
+        for col, last in starts.get(number, ()):
+            carried[col] = (last, cells[col])
         filled = [v for v in cells if not blank(v)]
-        if not filled:
+        if not filled:  # a blank row, even inside a merged range, is not a record
             continue
+        for col, (last, value) in list(carried.items()):
+            if number > last:
+                del carried[col]
+            elif blank(cells[col]):
+                cells[col] = value
         if _is_note(filled[0]) and len(filled) <= 2:
             break
         if [header_text(v) for v in cells] == headers:
@@ -167,7 +220,7 @@ def read_sheet(path: Path, sheet: str | None = None) -> SheetPreview:
         header_row, headers, rest = _locate(ws, path)
         first: list[list[Any]] = []
         total = 0
-        for row in data_rows(headers, rest):
+        for row in data_rows(headers, rest, _vertical_merges(ws)):
             if total < PREVIEW_ROWS:
                 first.append(row.cells)
             total += 1
@@ -183,7 +236,7 @@ def iter_sheet(path: Path, sheet: str | None) -> tuple[str, list[str], list[Data
     try:
         ws = _worksheet(workbook, path, sheet)
         _, headers, rest = _locate(ws, path)
-        return ws.title, headers, list(data_rows(headers, rest))
+        return ws.title, headers, list(data_rows(headers, rest, _vertical_merges(ws)))
     finally:
         workbook.close()
 
