@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -34,7 +35,7 @@ from desktop_app.domain.validators import ValidationError
 from desktop_app.services import audit
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services.context import ServiceContext
-from desktop_app.services.errors import InvalidInput
+from desktop_app.services.errors import InvalidInput, ServiceError
 from desktop_app.services.ledger_import_fields import ImportField, OrgCache, convert, norm
 from desktop_app.services.ledger_import_sheet import SheetPreview, iter_sheet, read_sheet
 from desktop_app.services.ledger_import_targets import (
@@ -48,6 +49,7 @@ from desktop_app.storage.models import Setting
 __all__ = [
     "TARGETS",
     "Duplicate",
+    "ImportCancelled",
     "ImportPreview",
     "ImportResult",
     "RowProblem",
@@ -61,6 +63,26 @@ __all__ = [
 ]
 
 MAX_LISTED = 30
+REPORT_EVERY = 200  # rows between two progress reports
+
+Report = Callable[[int, int], None]  # (rows done, rows in all)
+Cancelled = Callable[[], bool]
+
+
+class ImportCancelled(ServiceError):
+    """The user cancelled a running preview or import: nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消导入，未写入任何数据。")
+
+
+def _tick(done: int, total: int, progress: Report | None, cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ImportCancelled()
+    if progress is not None and (done % REPORT_EVERY == 0 or done == total):
+        progress(done, total)
+
+
 Mapping = dict[int, str | None]
 
 
@@ -220,14 +242,23 @@ def _row_values(
     return values, problems
 
 
-def _evaluate(s: Session, t: Target, path: Path, sheet: str | None, mapping: Mapping) -> _Evaluated:
+def _evaluate(
+    s: Session,
+    t: Target,
+    path: Path,
+    sheet: str | None,
+    mapping: Mapping,
+    progress: Report | None = None,
+    cancelled: Cancelled | None = None,
+) -> _Evaluated:
     columns = _check_mapping(t, mapping)
     name, _headers, rows = iter_sheet(path, sheet)
     cal = calendar_service.load(s)
     orgs = OrgCache(s)
     prepared: list[Prepared] = []
     problems: list[RowProblem] = []
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        _tick(done, len(rows), progress, cancelled)
         values, found = _row_values(t, columns, row.cells, orgs)
         checked, more = t.check(s, {k: v for k, v in values.items() if k not in found}, cal)
         for fld, message in {**more, **found}.items():
@@ -252,12 +283,21 @@ def _evaluate(s: Session, t: Target, path: Path, sheet: str | None, mapping: Map
 
 
 def preview_import(
-    ctx: ServiceContext, target: str, path: Path, sheet: str | None, mapping: Mapping
+    ctx: ServiceContext,
+    target: str,
+    path: Path,
+    sheet: str | None,
+    mapping: Mapping,
+    *,
+    progress: Report | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ImportPreview:
-    """What :func:`run_import` would do; nothing is written."""
+    """What :func:`run_import` would do; nothing is written. ``progress`` hears
+    (rows checked, rows in all); ``cancelled`` returning True stops with
+    :class:`ImportCancelled`."""
     t = _target(target)
     with ctx.read() as s:
-        found = _evaluate(s, t, Path(path), sheet, mapping)
+        found = _evaluate(s, t, Path(path), sheet, mapping, progress, cancelled)
     dup_rows = {d.row_number for d in found.duplicates}
     ok = sum(1 for p in found.prepared if p.excel_row not in dup_rows)
     return ImportPreview(ok, found.problems, found.duplicates)
@@ -279,16 +319,21 @@ def run_import(
     sheet: str | None,
     mapping: Mapping,
     skip_duplicates: bool = True,
+    *,
+    progress: Report | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ImportResult:
     """Import every row in one unit of work, or nothing (InvalidInput listing the
     problems with their Excel row numbers). Duplicates are skipped, or with
     ``skip_duplicates=False`` refused like problems. Each record gets its
-    creation entry in the audit trail; one more entry summarises the import."""
+    creation entry in the audit trail; one more entry summarises the import.
+    ``progress``/``cancelled`` as in :func:`preview_import`; a cancel rolls all back."""
     t = _target(target)
     path = Path(path)
     with ctx.uow() as uow:
         s = uow.session
-        found = _evaluate(s, t, path, sheet, mapping)
+        # progress runs twice: checking the rows, then storing them
+        found = _evaluate(s, t, path, sheet, mapping, progress, cancelled)
         if found.problems:
             raise _refuse(found.problems, f"「{path.name}」中有{len(found.problems)}处问题")
         if found.duplicates and not skip_duplicates:
@@ -301,7 +346,8 @@ def run_import(
         cal = calendar_service.load(s)
         counter = SerialCounter(s, t.model)
         serials: list[str] = []
-        for p in found.prepared:
+        for done, p in enumerate(found.prepared, start=1):
+            _tick(done, len(found.prepared), progress, cancelled)
             if p.excel_row in dup_rows:
                 continue
             record = t.build(p, cal)
@@ -318,6 +364,8 @@ def run_import(
                 after=audit.snapshot(record),
             )
             serials.append(record.serial)
+        if cancelled is not None and cancelled():  # the last moment nothing is kept
+            raise ImportCancelled()
         summary = (
             f"导入{t.label}台账「{path.name}」（工作表「{found.sheet}」）：新增{len(serials)}条，"
             f"跳过重复{len(dup_rows)}条"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +85,36 @@ class Progress(QObject):
 
     def cancelled(self) -> bool:
         return self.cancel_requested
+
+
+def run_with_progress(
+    parent: QWidget,
+    title: str,
+    text: str,
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> Progress:
+    """``work(progress)`` off the GUI thread behind a progress dialog with 取消 (shown
+    when it lasts more than a moment); the dialog closes before ``on_done`` or
+    ``on_error`` runs. The task polls ``progress.cancelled()``."""
+    progress = Progress()
+    box = QProgressDialog(text, "取消", 0, 0, parent)
+    box.setWindowTitle(title)
+    box.setMinimumDuration(300)
+    box.setAutoReset(False)  # a task may run through its rows twice (check, then store)
+    box.canceled.connect(lambda: setattr(progress, "cancel_requested", True))
+    progress.changed.connect(lambda done, total: (box.setMaximum(total), box.setValue(done)))
+    progress.box = box  # type: ignore[attr-defined]  # for tests and to keep it alive
+    _running.add(progress)
+
+    def finish(callback: Callable[[Any], None], value: Any) -> None:
+        _running.discard(progress)
+        box.reset()
+        callback(value)
+
+    run(lambda: work(progress), lambda r: finish(on_done, r), lambda e: finish(on_error, e))
+    return progress
+
+
+_running: set[Progress] = set()

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 from sqlalchemy import select
 
 from desktop_app.services import ledger_import
@@ -64,3 +65,37 @@ def test_a_merged_ledger_imports_every_row(tmp_path: Path, ctx: ServiceContext) 
         assert [r.formed_on for r in rows] == [date(2025, 3, 4)] * 3 + [date(2025, 3, 6)]
         assert [len(r.counterparts) for r in rows] == [1, 1, 1, 1]
         assert rows[2].late_reason == "次日共享"
+
+
+def test_progress_is_reported_and_a_cancel_keeps_nothing(
+    tmp_path: Path, ctx: ServiceContext
+) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS[:6])
+    for i in range(450):
+        ws.append([i + 1, "其他", f"信息{i + 1}", "县水利局", date(2025, 3, 4), date(2025, 3, 4)])
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    mapping = ledger_import.guess_mapping("info_shares", HEADERS[:6])
+    seen: list[tuple[int, int]] = []
+    preview = ledger_import.preview_import(
+        ctx, "info_shares", path, None, mapping, progress=lambda d, t: seen.append((d, t))
+    )
+    assert preview.ok_rows == 450
+    assert seen == [(200, 450), (400, 450), (450, 450)]
+    polls: list[int] = []
+
+    def cancel_while_storing() -> bool:
+        polls.append(1)
+        return len(polls) > 450 + 50  # every row checked, 50 stored
+
+    with pytest.raises(ledger_import.ImportCancelled, match="未写入"):
+        ledger_import.run_import(
+            ctx, "info_shares", path, None, mapping, cancelled=cancel_while_storing
+        )
+    with ctx.read() as s:
+        assert s.execute(select(InfoShare)).first() is None
+    ledger_import.run_import(ctx, "info_shares", path, None, mapping)
+    with ctx.read() as s:
+        assert len(s.execute(select(InfoShare)).all()) == 450

@@ -122,3 +122,46 @@ def test_a_ledger_with_two_directions_offers_a_menu(
     assert labels[0] == "案件移送（本镇移出）" and "案件移送（测试移入）" in labels
     menu.actions()[labels.index("案件移送（测试移入）")].trigger()
     assert opened == ["referrals_in_test"]
+
+
+def test_cancel_during_the_import_writes_nothing(  # type: ignore[no-untyped-def]
+    qtbot, ctx: ServiceContext, tmp_path: Path, monkeypatch
+) -> None:
+    """取消 in the progress dialog: the import stops, the transaction rolls back."""
+    from desktop_app.ui import workers
+
+    d = ImportDialog(ctx, "info_shares")
+    qtbot.addWidget(d)
+    d.open(sheet(tmp_path, GOOD * 300))  # 600 rows
+    calls = {"n": 0}
+
+    def cancel_after_a_while(self: workers.Progress) -> bool:
+        calls["n"] += 1
+        return calls["n"] > 650  # all rows checked, part of them stored
+
+    monkeypatch.setattr(workers.Progress, "cancelled", cancel_after_a_while)
+    d.run_import()
+    assert d.imported is None and count(ctx) == 0
+    assert "已取消导入" in d.report.toPlainText()
+    assert d.import_button.isEnabled()  # the clerk may try again
+
+
+def test_preview_runs_behind_a_progress_dialog(  # type: ignore[no-untyped-def]
+    qtbot, ctx: ServiceContext, tmp_path: Path
+) -> None:
+    from desktop_app.ui import workers
+
+    workers.use_synchronous(False)
+    try:
+        d = ImportDialog(ctx, "info_shares")
+        qtbot.addWidget(d)
+        d.open(sheet(tmp_path, GOOD * 200))
+        d.run_preview()
+        assert not d.preview_button.isEnabled()  # busy while the rows are checked
+        qtbot.waitUntil(lambda: "可以导入" in d.report.toPlainText(), timeout=20000)
+        assert d.preview_button.isEnabled()
+        text = d.report.toPlainText()  # the same two rows 200 times
+        assert "可以导入 2 行" in text and "有 398 行重复" in text
+        assert "第5行 与 本文件第3行 重复" in text
+    finally:
+        workers.use_synchronous(True)

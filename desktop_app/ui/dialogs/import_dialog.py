@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services import ledger_import
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput, ServiceError
-from desktop_app.ui import prompts
+from desktop_app.ui import prompts, workers
 
 SKIP = "（不导入）"
 
@@ -142,43 +142,86 @@ class ImportDialog(QDialog):
         return out
 
     def run_preview(self) -> None:
+        """Check every row off the GUI thread (a ledger of years takes a while)."""
         if self.path is None:
             return
-        try:
-            found = ledger_import.preview_import(
-                self.ctx, self.target, self.path, self.sheet.currentText(), self.mapping()
+        path, sheet, mapping = self.path, self.sheet.currentText(), self.mapping()
+        self._busy(True)
+
+        def work(progress: workers.Progress) -> ledger_import.ImportPreview:
+            return ledger_import.preview_import(
+                self.ctx,
+                self.target,
+                path,
+                sheet,
+                mapping,
+                progress=progress.report,
+                cancelled=progress.cancelled,
             )
-        except ServiceError as exc:
-            self.report.setPlainText(_text(exc))
-            return
+
+        self.task = workers.run_with_progress(
+            self, "预览导入", "正在检查各行数据……", work, self._previewed, self._failed
+        )
+
+    def _previewed(self, found: ledger_import.ImportPreview) -> None:
+        self._busy(False)
         lines = [f"可以导入 {found.ok_rows} 行。"]
         if found.problems:
             lines.append(f"有 {len(found.problems)} 处问题，修改表格后再导入：")
             lines += [f"  {p}" for p in found.problems[:200]]
         if found.duplicates:
-            lines.append(f"有 {len(found.duplicates)} 行与已有记录重复，导入时跳过：")
+            lines.append(
+                f"有 {len(found.duplicates)} 行重复（与已有记录或本文件前面的行），导入时跳过："
+            )
             lines += [f"  第{d.row_number}行 与 {d.existing} 重复" for d in found.duplicates[:200]]
         self.report.setPlainText("\n".join(lines))
 
     def run_import(self) -> None:
         if self.path is None or self.preview_data is None:
             return
-        mapping = self.mapping()
-        try:  # the confirmed mapping is kept for the next file with these headers
-            ledger_import.remember_mapping(
-                self.ctx, self.target, self.preview_data.headers, mapping
+        path, sheet, mapping = self.path, self.sheet.currentText(), self.mapping()
+        headers = self.preview_data.headers
+        self._busy(True)
+
+        def work(progress: workers.Progress) -> ledger_import.ImportResult:
+            # the confirmed mapping is kept for the next file with these headers
+            ledger_import.remember_mapping(self.ctx, self.target, headers, mapping)
+            return ledger_import.run_import(
+                self.ctx,
+                self.target,
+                path,
+                sheet,
+                mapping,
+                progress=progress.report,
+                cancelled=progress.cancelled,
             )
-            result = ledger_import.run_import(
-                self.ctx, self.target, self.path, self.sheet.currentText(), mapping
-            )
-        except ServiceError as exc:
-            self.report.setPlainText(_text(exc))
-            prompts.warn(self, "未导入任何数据，请查看下方的问题列表。")
-            return
+
+        self.task = workers.run_with_progress(
+            self, "导入台账", "正在导入……", work, self._imported, self._import_failed
+        )
+
+    def _imported(self, result: ledger_import.ImportResult) -> None:
+        self._busy(False)
         self.imported = result
         skipped = f"，跳过重复 {result.skipped_duplicates} 行" if result.skipped_duplicates else ""
         prompts.info(self, f"已导入 {result.created} 条{skipped}。")
         self.accept()
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self._failed(exc)
+        if not isinstance(exc, ledger_import.ImportCancelled):
+            prompts.warn(self, "未导入任何数据，请查看下方的问题列表。")
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        if isinstance(exc, ServiceError):
+            self.report.setPlainText(_text(exc))
+        else:  # logged by workers; the clerk gets a sentence, not a traceback
+            self.report.setPlainText(f"处理时出错，未写入任何数据：{exc}")
+
+    def _busy(self, busy: bool) -> None:
+        for b in (self.preview_button, self.import_button):
+            b.setEnabled(not busy and self.preview_data is not None)
 
 
 def _cell(value: object) -> str:
