@@ -6,11 +6,13 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
+    QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -28,14 +29,18 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.clock import today
-from desktop_app.services import stats
+from desktop_app.services import stats, stats_trends
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
+from desktop_app.services.info_share_report import RateRow, same_day_report
 from desktop_app.ui import prompts
 from desktop_app.ui.pages.base import Page
 
 HEADERS = ("台账", "记录总数", "期间内登记", "正在计时", "已逾期")
 TIMING_HEADERS = ("工作制度", "按时", "逾期完成", "逾期未完成", "按时率", "口径")
+SHARE_HEADERS = ("信息类别", "形成", "当日共享", "延期共享", "未共享", "当日共享率")
+# a line per system, in colours told apart in print and by colour-blind readers
+LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
 
 
 def _qdate(d) -> QDate:  # type: ignore[no-untyped-def]
@@ -95,6 +100,15 @@ class StatisticsPage(Page):
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(300)
+        self.trend_view = QChartView()
+        self.trend_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.trend: stats_trends.MonthlyCounts | None = None
+        self.sharing = QTableWidget(0, len(SHARE_HEADERS))
+        self.sharing.setHorizontalHeaderLabels(SHARE_HEADERS)
+        self.sharing.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sharing.verticalHeader().setVisible(False)
+        self.sharing.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.sharing.cellDoubleClicked.connect(lambda _r, _c: self.open_figure("info_shares"))
 
         note = QLabel(
             "“期间内登记”按各台账的发现、受理、形成或召开日期统计；“正在计时”是尚未办结、期限仍在计算的"
@@ -110,6 +124,8 @@ class StatisticsPage(Page):
         layout.addWidget(self.timing)
         self.lower = QTabWidget()
         self.lower.addTab(self.chart_view, "图表")
+        self.lower.addTab(self.trend_view, "逐月趋势")
+        self.lower.addTab(self.sharing, "当日共享率（按信息类别）")
         self.lower.addTab(self.departments, "各部门按时率（本镇与该部门之间的事项）")
         layout.addWidget(self.lower, 1)
         layout.addWidget(note)
@@ -124,6 +140,9 @@ class StatisticsPage(Page):
         self.period = (start, end)
         self._chart(rows)
         self._timing(start, end)
+        self._trend(stats_trends.monthly_counts(self.ctx, start, end))
+        report = same_day_report(self.ctx, start, end)
+        self._sharing([*report.by_category, report.total])
         self.table.setRowCount(len(rows))
         for r, fig in enumerate(rows):
             for c, value in enumerate(
@@ -145,14 +164,8 @@ class StatisticsPage(Page):
         path = prompts.save_file(self, "导出汇总表", name)
         if path is None:
             return
-        progress = workers.Progress()
-        box = QProgressDialog("正在导出……", "取消", 0, 0, self)
-        box.setWindowTitle("导出汇总表")
-        box.setMinimumDuration(300)
-        box.canceled.connect(lambda: setattr(progress, "cancel_requested", True))
-        progress.changed.connect(lambda done, total: (box.setMaximum(total), box.setValue(done)))
 
-        def work() -> object:
+        def work(progress: workers.Progress) -> object:
             # the save dialog has asked before replacing an existing file
             if kind == "month":
                 return summary.export_month(
@@ -174,11 +187,9 @@ class StatisticsPage(Page):
             )
 
         def done(written: object) -> None:
-            box.reset()
             prompts.info(self, f"已导出：{written}")
 
         def failed(exc: BaseException) -> None:
-            box.reset()
             if isinstance(exc, summary.ExportCancelled):
                 prompts.info(self, "已取消导出，未写入文件。")
             elif isinstance(exc, ServiceError):
@@ -186,8 +197,9 @@ class StatisticsPage(Page):
             else:
                 prompts.warn(self, f"导出失败：{exc}")
 
-        self.export_progress = progress  # kept alive while the task runs
-        workers.run(work, done, failed)
+        self.export_progress = workers.run_with_progress(
+            self, "导出汇总表", "正在导出……", work, done, failed
+        )
 
     def _chart(self, rows: list[stats.LedgerFigures]) -> None:
         """期间内登记 and 已逾期 per ledger; a click on a bar opens those records."""
@@ -272,3 +284,52 @@ class StatisticsPage(Page):
                 text = "" if key not in per else ("—" if rate is None else f"{rate:.1%}")
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
+
+    def _trend(self, counts: stats_trends.MonthlyCounts) -> None:
+        """Records per month of each system; a click on a point opens that month."""
+        self.trend = counts
+        chart = QChart()
+        first, last = counts.months[0], counts.months[-1]
+        chart.setTitle(f"各工作制度逐月登记数（{first:%Y年%m月}—{last:%Y年%m月}）")
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        months = QCategoryAxis()
+        months.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        for i, m in enumerate(counts.months):
+            months.append(f"{m:%Y-%m}" if i == 0 or m.month == 1 else f"{m.month}月", i)
+        months.setRange(0, max(len(counts.months) - 1, 1))
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        values.setRange(0, max([1] + [max(line.counts) for line in counts.lines]))
+        chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        for n, line in enumerate(counts.lines):
+            series = QLineSeries()
+            series.setName(line.label)
+            series.setColor(QColor(LINE_COLOURS[n % len(LINE_COLOURS)]))
+            series.setPointsVisible(True)
+            for i, value in enumerate(line.counts):
+                series.append(i, value)
+            series.clicked.connect(lambda point, key=line.ledger_key: self.open_month(key, point))
+            chart.addSeries(series)
+            series.attachAxis(months)
+            series.attachAxis(values)
+        self.trend_view.setChart(chart)
+        self.trend_chart = chart
+
+    def open_month(self, ledger_key: str, point: QPointF) -> None:
+        if self.trend is None:
+            return
+        index = min(max(round(point.x()), 0), len(self.trend.months) - 1)
+        start, end = self.trend.month_range(index)
+        self.open_list.emit(ledger_key, start, end, False)
+
+    def _sharing(self, rows: list[RateRow]) -> None:
+        """当日共享率 per category (seed 三（三）: shared the day the item is formed)."""
+        self.sharing.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            cells = (row.name, row.total, row.same_day, row.late, row.unshared, row.rate_text)
+            for c, value in enumerate(cells):
+                item = QTableWidgetItem(str(value))
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.sharing.setItem(r, c, item)
