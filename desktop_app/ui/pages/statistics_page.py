@@ -108,6 +108,12 @@ class StatisticsPage(Page):
         self.sharing.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sharing.verticalHeader().setVisible(False)
         self.sharing.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.sharing.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.sharing.horizontalHeaderItem(5).setToolTip(
+            "当日共享 ÷（已共享 + 形成当日已过仍未共享）；今天形成、尚未共享的不计入"
+        )
         self.sharing.cellDoubleClicked.connect(lambda _r, _c: self.open_figure("info_shares"))
 
         note = QLabel(
@@ -293,13 +299,17 @@ class StatisticsPage(Page):
         chart.setTitle(f"各工作制度逐月登记数（{first:%Y年%m月}—{last:%Y年%m月}）")
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         months = QCategoryAxis()
-        months.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        # month i is the band [i - ½, i + ½], its label centred under its points
+        months.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionCenter)
+        months.setStartValue(-0.5)
         for i, m in enumerate(counts.months):
-            months.append(f"{m:%Y-%m}" if i == 0 or m.month == 1 else f"{m.month}月", i)
-        months.setRange(0, max(len(counts.months) - 1, 1))
+            label = f"{m.year}年{m.month}月" if i == 0 or m.month == 1 else f"{m.month}月"
+            months.append(label, i + 0.5)
+        months.setRange(-0.5, len(counts.months) - 0.5)
         values = QValueAxis()
         values.setLabelFormat("%d")
-        values.setRange(0, max([1] + [max(line.counts) for line in counts.lines]))
+        values.setRange(0, max([4] + [max(line.counts) for line in counts.lines]))
+        values.applyNiceNumbers()
         chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         for n, line in enumerate(counts.lines):
