@@ -353,6 +353,8 @@ def run_import(
             record = t.build(p, cal)
             record.serial = counter.take(p.year)
             record.created_by_id = ctx.operator_id
+            if t.claimed is not None:
+                t.claimed(record)
             s.add(record)
             uow.flush()
             note = t.note(record, cal) if t.note else ""

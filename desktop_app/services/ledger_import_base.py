@@ -50,6 +50,8 @@ class Target:
     build: Callable[[Prepared, WorkCalendar], Any]
     ledger: str = ""  # the ledger list it fills (default: ``code``)
     note: Callable[[Any, WorkCalendar], str] | None = None  # added to the audit entry
+    # runs once the record has its creator (the importing operator), before it is audited
+    claimed: Callable[[Any], None] | None = None
 
     @property
     def ledger_key(self) -> str:

@@ -286,43 +286,53 @@ def _department(
     return org
 
 
+def check_incoming(
+    s: Session, data: IncomingInput
+) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """(values, field problems, rule problems) of an incoming transfer: the form of
+    :func:`register_incoming`, also the check of an imported ledger row."""
+    c = Checker()
+    rules: dict[str, str] = {}
+    sender = _department(c, rules, s, "sender_id", data.sender_id)
+    received = moment(c, "received_at", data.received_at, "收到时间")
+    found = moment(c, "found_at", data.found_at, "发现时间", required=False)
+    if "found_at" not in c.problems:
+        c.run("found_at", check_date_order, found, received, "发现时间", "收到时间")
+    values: dict[str, Any] = {
+        "matter": c.text("matter", data.matter, "违法事项", 300, required=True),
+        **party_values(c, data.party),
+        "place": c.text("place", data.place, "地点", 200),
+        "facts": c.text("facts", data.facts, "基本违法事实", 5000),
+        "signed_by": c.text("signed_by", data.signed_by, "签收人", 40),
+        "note": c.text("note", data.note, "备注", 2000),
+        "penalty_matter_id": data.penalty_matter_id,
+    }
+    check_matter(c, s, data.penalty_matter_id)
+    town = township_id(s)
+    if data.sender_id is not None and data.sender_id == town:
+        rules["sender_id"] = "移送单位和接收单位不能是同一单位。"
+    values.update(
+        sender_id=data.sender_id,
+        receiver_id=town,
+        sender_legal_basis=basis_of(sender, None),
+        signed_at=received,
+        found_at=found or received,
+    )
+    return values, c.problems, rules
+
+
 def register_incoming(ctx: ServiceContext, data: IncomingInput) -> int:
     """A transfer a county department sent to the township, signed for on receipt."""
     with ctx.uow() as uow:
         s = uow.session
-        c = Checker()
-        rules: dict[str, str] = {}
-        sender = _department(c, rules, s, "sender_id", data.sender_id)
-        received = moment(c, "received_at", data.received_at, "收到时间")
-        found = moment(c, "found_at", data.found_at, "发现时间", required=False)
-        if "found_at" not in c.problems:
-            c.run("found_at", check_date_order, found, received, "发现时间", "收到时间")
-        values: dict[str, Any] = {
-            "matter": c.text("matter", data.matter, "违法事项", 300, required=True),
-            **party_values(c, data.party),
-            "place": c.text("place", data.place, "地点", 200),
-            "facts": c.text("facts", data.facts, "基本违法事实", 5000),
-            "signed_by": c.text("signed_by", data.signed_by, "签收人", 40),
-            "note": c.text("note", data.note, "备注", 2000),
-            "penalty_matter_id": data.penalty_matter_id,
-        }
-        check_matter(c, s, data.penalty_matter_id)
-        town = township_id(s)
-        if data.sender_id == town:
-            rules["sender_id"] = "移送单位和接收单位不能是同一单位。"
-        raise_problems(c.problems, rules)
-        assert received is not None
+        values, problems, rules = check_incoming(s, data)
+        raise_problems(problems, rules)
         r = Referral(
             serial=next_serial(s, Referral, clock.today().year),
             direction=IN,
             status=S.SIGNED,
-            sender_id=data.sender_id,
-            receiver_id=town,
-            sender_legal_basis=basis_of(sender, None),
-            found_at=found or received,
             found_how=FoundHow.INSPECTION,
             urgency=Urgency.NORMAL,
-            signed_at=received,
             pre_transfer=False,
             created_by_id=ctx.operator_id,
             **values,
