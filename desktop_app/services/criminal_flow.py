@@ -45,7 +45,9 @@ from desktop_app.storage.models import CriminalTransfer, Document, Organisation,
 LETTER = "criminal_transfer"
 
 
-def _org(c: Checker, session: Session, field: str, org_id: Any, kind: OrgKind, what: str) -> None:
+def check_org(
+    c: Checker, session: Session, field: str, org_id: Any, kind: OrgKind, what: str
+) -> None:
     if org_id is None:
         c.fail(field, f"请选择{what}")
         return
@@ -173,8 +175,8 @@ def record_transfer(
         c = Checker()
         when = moment(c, "transferred_at", transferred_at, "移送公安机关时间")
         after(c, "transferred_at", t.decision_at, when, "decision_at", "transferred_at")
-        _org(c, s, "police_org_id", police_org_id, OrgKind.PUBLIC_SECURITY, "公安机关")
-        _org(
+        check_org(c, s, "police_org_id", police_org_id, OrgKind.PUBLIC_SECURITY, "公安机关")
+        check_org(
             c,
             s,
             "procuratorate_org_id",

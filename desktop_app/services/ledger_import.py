@@ -118,9 +118,8 @@ class ImportResult:
 def _target(code: str) -> Target:
     found = TARGETS.get(code)
     if found is None:
-        raise InvalidInput(
-            {"target": f"无法导入到「{code}」：只能导入信息共享、执法协助、案件移送台账"}
-        )
+        names = "、".join(t.label for t in TARGETS.values())
+        raise InvalidInput({"target": f"无法导入到「{code}」：只能导入{names}台账"})
     return found
 
 

@@ -23,6 +23,11 @@ would break all-or-nothing). How status and dates are set per target:
 
 Serials (台账编号) are numbered in the year of the record's own date (形成日期,
 发函日期, 发现时间), after the numbers already used that year.
+
+The other ledgers declare their targets in their own modules, gathered at the
+end of this one: 案件移送（部门移入） (``ledger_import_incoming``), 投诉举报
+(``ledger_import_complaints``), 协商会议 (``ledger_import_meetings``), 管辖争议
+(``ledger_import_disputes``), 行刑衔接 (``ledger_import_criminal``).
 """
 
 from __future__ import annotations
