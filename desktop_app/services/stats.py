@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -69,10 +69,15 @@ class TimingRow:
 
 @dataclass(frozen=True)
 class TimingFigures:
-    """按时办理 per system, and per department: department name → ledger key → rate."""
+    """按时办理 per system, and per department: department name → ledger key → rate.
+
+    A system timed in several steps (投诉举报: 初步核实, 答复投诉举报人, 向告知部门反馈)
+    counts all of them in its row of ``systems`` and in ``departments``; ``steps``
+    gives them one by one (ledger key → rows whose ``label`` is the step)."""
 
     systems: list[TimingRow]
     departments: list[tuple[str, dict[str, float | None]]]
+    steps: dict[str, list[TimingRow]] = field(default_factory=dict)
 
 
 def timing_figures(ctx: ServiceContext, start: date, end: date) -> TimingFigures:
@@ -91,7 +96,14 @@ def timing_figures(ctx: ServiceContext, start: date, end: date) -> TimingFigures
         (dept, {key: t.rate for key, t in per.items()})
         for dept, per in sorted(fig.by_department.items())
     ]
-    return TimingFigures(systems, departments)
+    steps = {
+        key: [
+            TimingRow(key, step, TIMED_RULES[key], t.on_time, t.late, t.overdue, t.rate)
+            for step, t in per.items()
+        ]
+        for key, per in fig.by_step.items()
+    }
+    return TimingFigures(systems, departments, steps)
 
 
 def timing_rows(ctx: ServiceContext, start: date, end: date) -> list[TimingRow]:

@@ -20,18 +20,34 @@ overdue (逾期未办); not done and not yet due is pending and not counted:
   urgent (seed 三（一）2); drafts withdrawn and 划转前 cases are not counted.
   Department: the other side (the receiver of an outgoing, the sender of an
   incoming transfer).
-* 投诉举报: preliminary verification (初步核实) within the office's
-  ``complaint_verify_days`` working days of receipt.
+* 投诉举报: up to three timed steps per complaint (seed 三（二）1, 3), as the
+  complaint's own clocks count them (:mod:`complaint_common`): preliminary
+  verification (初步核实) within ``complaint_verify_days`` working days of
+  receipt; the reply to the complainant (答复, not for an anonymous
+  complaint) and the feedback to the informing county department (反馈,
+  only when one informed the township) within ``complaint_reply_days``
+  working days of receipt — for a case the township filed, of the day the
+  case was closed, and only an answer given on or after that day counts
+  (an earlier one is interim); while the case is still open the answer is
+  pending. Department: the county department that informed the township,
+  and the department the complaint was transferred to (有管辖权的单位 of a
+  transferred complaint); every step of the complaint counts for each.
 * 信息共享: shared on the day the information was formed (seed 三（三）);
   per department once for each counterpart.
 * 执法协助: written reply (答复日期) within 5 working days of the written
   request, or by the extended date (seed 三（五））; drafts and withdrawn
   requests are not counted. Department: the requested department.
 * 行刑衔接: transferred to the public security organ within 24 hours of the
-  head's approval (国务院令第310号 第八条); only approved cases.
+  head's approval (国务院令第310号 第五条); only approved cases. Department:
+  the receiving public security organ — as recorded with the transfer, else
+  the addressee of the issued 移送书, else the county's only public security
+  organ in the directory (so an approved case not yet sent still counts
+  against the organ it will go to).
 
-Rate = on time / (on time + late + overdue). Counting reads only the rows of
-the period (a few columns each), never a whole ledger.
+Rate = on time / (on time + late + overdue); a system with several steps per
+record (投诉举报) counts each step, and ``Figures.by_step`` keeps them apart.
+Counting reads only the rows of the period (a few columns each), never a
+whole ledger.
 """
 
 from __future__ import annotations
@@ -50,15 +66,21 @@ from desktop_app.domain import deadlines
 from desktop_app.domain.calendar import WorkCalendar
 from desktop_app.domain.terms import (
     AssistanceStatus,
+    CaseStatus,
+    ComplaintOutcome,
     ComplaintStatus,
     CriminalTransferStatus,
     Direction,
     DisputeStatus,
+    DocumentStatus,
+    OrgKind,
+    RecordType,
     ReferralStatus,
     UrgentNoticeStatus,
 )
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services import settings as settings_service
+from desktop_app.services.criminal_flow import LETTER as CRIMINAL_LETTER
 from desktop_app.services.ledger_types import Ledger, org_alias
 from desktop_app.services.ledgers import LEDGERS
 from desktop_app.storage.models import (
@@ -67,6 +89,8 @@ from desktop_app.storage.models import (
     Complaint,
     CriminalTransfer,
     Dispute,
+    Document,
+    EnforcementCase,
     InfoShare,
     Organisation,
     Referral,
@@ -103,7 +127,10 @@ SYSTEM_OF: dict[str, str] = {
 # What each timed system counts (shown under the table on the 统计 sheet).
 TIMED_RULES: dict[str, str] = {
     "referrals": "发现违法行为后3个工作日内移送，情况紧急24小时内（三（一）2）",
-    "complaints": "受理后按设置的工作日内完成初步核实",
+    "complaints": (
+        "受理后按设置的工作日内初步核实，并答复投诉举报人、向告知部门反馈；"
+        "立案查处的，自查处结果之日起计（三（二））"
+    ),
     "info_shares": "自形成当日共享（三（三））",
     "assistance": "函告后5个工作日内书面答复，经告知延期的按延长后的日期（三（五））",
     "criminal_transfers": "负责人批准后24小时内移送公安机关（国务院令第310号）",
@@ -117,6 +144,7 @@ R, C, A, D, T, U = (
     CriminalTransferStatus,
     UrgentNoticeStatus,
 )
+O = ComplaintOutcome  # noqa: E741 - the outcome enum, short like the statuses
 
 
 def _open_and_done() -> dict[str, tuple[ColumnElement[bool] | None, Any]]:
@@ -226,22 +254,159 @@ class Figures:
     by_status: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # label, count
     by_system: dict[str, Timing] = field(default_factory=dict)  # timed ledger key → timing
     by_department: dict[str, dict[str, Timing]] = field(default_factory=dict)  # org → key → t
+    # timed key → step → timing, for a system of several steps (投诉举报)
+    by_step: dict[str, dict[str, Timing]] = field(default_factory=dict)
     overdue: list[OverdueItem] = field(default_factory=list)
 
     def active(self, key: str) -> int:
         return self.new.get(key, 0) + self.carried.get(key, 0)
 
 
-def _outcome(due: datetime, done: datetime | None, as_of: datetime) -> str:
+def _outcome(due: datetime | None, done: datetime | None, as_of: datetime) -> str:
+    if due is None:  # no clock yet (a complaint's answer waiting for the case result)
+        return "pending"
     if done is not None:
         return "on_time" if done <= due else "late"
     return "overdue" if due < as_of else "pending"
 
 
+# The steps of a complaint (投诉举报), in the order they are done.
+VERIFY_STEP, REPLY_STEP, FEEDBACK_STEP = "初步核实", "答复投诉举报人", "向告知部门反馈"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timed step: its system (timed ledger key), which step of it (for a system
+    of several), the departments it counts for, its deadline and when it was done."""
+
+    key: str
+    step: str | None
+    departments: tuple[str, ...]
+    due: datetime | None
+    done: datetime | None
+
+
+def _depts(*names: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _own_org_ids(s: Session, conf: dict[str, Any]) -> set[int]:
+    """The township and its own units (never a "department" of the table)."""
+    ids = {int(v) for k in ("township_org_id", "team_org_id") if (v := conf.get(k))}
+    ids.update(
+        s.execute(select(Organisation.id).where(Organisation.kind == OrgKind.TOWNSHIP)).scalars()
+    )
+    return ids
+
+
+def _working_due(cal: WorkCalendar, start: date, days: Any) -> datetime:
+    return deadlines.end_of_day(cal.add_working_days(start, max(int(days or 0), 0)))
+
+
+def _complaint_steps(
+    s: Session, start: date, end: date, cal: WorkCalendar, conf: dict[str, Any]
+) -> Iterable[Step]:
+    """初步核实, 答复 and 反馈 of the complaints received in the period, with the
+    clocks of :func:`complaint_common.duties`."""
+    own = _own_org_ids(s, conf)
+    inf, comp = org_alias("s_informing"), org_alias("s_competent")
+    rows = s.execute(
+        select(
+            Complaint.received_at,
+            Complaint.status,
+            Complaint.outcome,
+            Complaint.anonymous,
+            Complaint.verified_at,
+            Complaint.replied_at,
+            Complaint.feedback_at,
+            Complaint.informing_org_id,
+            inf.name,
+            Complaint.competent_org_id,
+            comp.name,
+            Complaint.case_id,
+            EnforcementCase.status,
+            EnforcementCase.closed_on,
+        )
+        .select_from(Complaint)
+        .outerjoin(inf, inf.id == Complaint.informing_org_id)
+        .outerjoin(comp, comp.id == Complaint.competent_org_id)
+        .outerjoin(EnforcementCase, EnforcementCase.id == Complaint.case_id)
+        .where(dated_in(LEDGERS["complaints"], start, end))
+    )
+    verify_days = conf.get("complaint_verify_days")
+    reply_days = conf.get("complaint_reply_days")
+    for (received_at, status, outcome, anonymous, verified_at, replied_at, feedback_at,
+         informing_id, informing, competent_id, competent, case_id, case_status,
+         case_closed) in rows:  # fmt: skip
+        transferred_to = competent if outcome == O.TRANSFERRED and competent_id not in own else None
+        depts = _depts(informing, transferred_to)
+        verify_due = _working_due(cal, received_at.date(), verify_days)
+        yield Step("complaints", VERIFY_STEP, depts, verify_due, verified_at)
+        closed = status == C.CLOSED
+        due: datetime | None = _working_due(cal, received_at.date(), reply_days)
+        result_day: date | None = verified_at.date() if verified_at is not None else None
+        if outcome == O.CASE_FILED:
+            if case_id is None or case_status is None:
+                result_day = None  # the case is still to be filed: no answer counts yet
+            elif case_status != CaseStatus.CLOSED or case_closed is None:
+                due = due if closed else None  # waiting for the case result: no clock
+                result_day = None
+            else:
+                result_day = case_closed
+                later = _working_due(cal, case_closed, reply_days)
+                due = max(due, later) if due else later
+        answers = [] if anonymous else [(REPLY_STEP, replied_at)]
+        if informing_id is not None:
+            answers.append((FEEDBACK_STEP, feedback_at))
+        for step, at in answers:
+            if closed:
+                if at is None:
+                    continue  # closed without a recorded time (imported): cannot tell
+                done: datetime | None = at
+            else:
+                final = at is not None and result_day is not None and at.date() >= result_day
+                done = at if final else None
+            yield Step("complaints", step, depts, due, done)
+
+
+def _police_name(s: Session) -> Any:
+    """The receiving public security organ of a criminal transfer: as recorded with the
+    transfer, else the addressee of its issued 移送书, else the only active public
+    security organ of the directory."""
+    police = org_alias("s_police")
+    letter = org_alias("s_letter_to")
+    addressed = (
+        select(letter.name)
+        .select_from(Document)
+        .join(letter, letter.id == Document.recipient_id)
+        .where(
+            Document.record_type == RecordType.CRIMINAL_TRANSFER.value,
+            Document.record_id == CriminalTransfer.id,
+            Document.doc_type == CRIMINAL_LETTER,
+            Document.status == DocumentStatus.ISSUED.value,
+        )
+        .order_by(Document.id.desc())
+        .limit(1)
+        .correlate(CriminalTransfer)
+        .scalar_subquery()
+    )
+    organs = (
+        s.execute(
+            select(Organisation.name).where(
+                Organisation.kind == OrgKind.PUBLIC_SECURITY, Organisation.active.is_(True)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    only = organs[0] if len(organs) == 1 else None
+    return police, func.coalesce(police.name, addressed, only)
+
+
 def _timed_rows(
     s: Session, start: date, end: date, cal: WorkCalendar, conf: dict[str, Any]
-) -> Iterable[tuple[str, str | None, datetime, datetime | None]]:
-    """(ledger key, department name or None, due, done) of each timed step."""
+) -> Iterable[Step]:
+    """Every timed step of the records dated in the period."""
     lg = LEDGERS
     snd, rcv = org_alias("s_sender"), org_alias("s_receiver")
     rows = s.execute(
@@ -264,16 +429,9 @@ def _timed_rows(
     for direction, urgency, found_at, sent_at, sender, receiver in rows:
         due = deadlines.referral_deadline(found_at, urgency or "normal", cal).due_at
         dept = receiver if direction == Direction.OUTGOING else sender
-        yield "referrals", dept, due, sent_at
+        yield Step("referrals", None, _depts(dept), due, sent_at)
 
-    days = conf.get("complaint_verify_days")
-    for received_at, verified_at in s.execute(
-        select(Complaint.received_at, Complaint.verified_at).where(
-            dated_in(lg["complaints"], start, end)
-        )
-    ):
-        due = deadlines.end_of_day(cal.add_working_days(received_at.date(), int(days or 0)))
-        yield "complaints", None, due, verified_at
+    yield from _complaint_steps(s, start, end, cal, conf)
 
     link = info_share_counterparts
     names: dict[int, list[str]] = defaultdict(list)
@@ -291,9 +449,7 @@ def _timed_rows(
     ):
         due = deadlines.end_of_day(formed_on)
         done = deadlines.end_of_day(shared_on) if shared_on else None
-        yield "info_shares", None, due, done
-        for name in names.get(share_id, []):
-            yield "info_shares@dept", name, due, done
+        yield Step("info_shares", None, _depts(*names.get(share_id, [])), due, done)
 
     latest = (
         select(AssistanceExtension.new_deadline_at)
@@ -315,10 +471,14 @@ def _timed_rows(
     ):
         due = extended or deadlines.assistance_deadline(requested_on, cal).due_at
         done = deadlines.end_of_day(replied_on) if replied_on else None
-        yield "assistance", dept, due, done
+        yield Step("assistance", None, _depts(dept), due, done)
 
-    for decision_at, transferred_at in s.execute(
-        select(CriminalTransfer.decision_at, CriminalTransfer.transferred_at).where(
+    police, organ = _police_name(s)
+    for decision_at, transferred_at, dept in s.execute(
+        select(CriminalTransfer.decision_at, CriminalTransfer.transferred_at, organ)
+        .select_from(CriminalTransfer)
+        .outerjoin(police, police.id == CriminalTransfer.police_org_id)
+        .where(
             dated_in(lg["criminal_transfers"], start, end),
             CriminalTransfer.decision_at.is_not(None),
             CriminalTransfer.status != T.REJECTED,
@@ -327,7 +487,7 @@ def _timed_rows(
         if decision_at is None:
             continue
         due = deadlines.criminal_transfer_deadline(decision_at).due_at
-        yield "criminal_transfers", None, due, transferred_at
+        yield Step("criminal_transfers", None, _depts(dept), due, transferred_at)
 
 
 def compute(s: Session, start: date, end: date, as_of: datetime) -> Figures:
@@ -359,16 +519,14 @@ def compute(s: Session, start: date, end: date, as_of: datetime) -> Figures:
     conf = settings_service.read_all(s)
     for key in TIMED_RULES:
         fig.by_system[key] = Timing()
-    for key, dept, due, done in _timed_rows(s, start, end, cal, conf):
-        outcome = _outcome(due, done, as_of)
-        if key == "info_shares@dept":
-            key = "info_shares"
-        else:
-            fig.by_system[key].add(outcome)
-            if key == "info_shares":
-                continue
-        if dept:
-            fig.by_department.setdefault(dept, {}).setdefault(key, Timing()).add(outcome)
+    fig.by_step["complaints"] = {k: Timing() for k in (VERIFY_STEP, REPLY_STEP, FEEDBACK_STEP)}
+    for step in _timed_rows(s, start, end, cal, conf):
+        outcome = _outcome(step.due, step.done, as_of)
+        fig.by_system[step.key].add(outcome)
+        if step.step is not None:
+            fig.by_step.setdefault(step.key, {}).setdefault(step.step, Timing()).add(outcome)
+        for dept in step.departments:
+            fig.by_department.setdefault(dept, {}).setdefault(step.key, Timing()).add(outcome)
     fig.overdue = _overdue(s, end, as_of)
     return fig
 

@@ -2,10 +2,20 @@
 
 Ledger sheets take their columns from the ledger declarations
 (:mod:`ledger_defs`); dates stay real date cells with a number format.
+
+Every sheet is set up for printing on A4 as an office prints a ledger
+(:func:`page_layout`): ledger sheets (and the 年度统计 sheet) landscape,
+the 统计 sheet portrait; all columns on one page width, as many pages tall as
+needed, the header row repeated on every page, centred, "第 N 页，共 M 页" in
+the footer, the print area the written cells. Column widths are print widths
+(:func:`print_chars`): a date or time column as wide as its value, text
+columns narrower than on screen and wrapped, widened again when the sheet has
+room to spare on the page.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -13,24 +23,59 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.page import PageMargins
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.deadlines import is_end_of_day
 from desktop_app.services.ledger_types import Col, Ledger
-from desktop_app.services.summary_figures import SYSTEM_OF, TIMED_RULES, Figures, Timing
+from desktop_app.services.summary_figures import (
+    FEEDBACK_STEP,
+    REPLY_STEP,
+    SYSTEM_OF,
+    TIMED_RULES,
+    VERIFY_STEP,
+    Figures,
+    Timing,
+)
 from desktop_app.storage.models import Complainant, Complaint
 
-CHAR_WIDTH = 2.2  # Excel width units per Chinese character
+CHAR_WIDTH = 1.9  # Excel width units per Chinese character of 10 pt (13.3 px / 7 px)
 DATE_FMT = "yyyy-mm-dd"
 DATETIME_FMT = "yyyy-mm-dd hh:mm"
 PERCENT_FMT = "0.0%"
-WRAP_FROM = 20  # columns this wide (characters) wrap their text
 CHART_ROWS = 20  # blank rows under a chart (10 cm)
+
+# Printing (A4). Widths below are in Chinese characters of the 10-point body font.
+PAPER_A4 = 9
+FOOTER = "第 &P 页，共 &N 页"
+CM = 1 / 2.54  # openpyxl page margins are in inches
+LANDSCAPE_CHARS = 68  # what fits across A4 landscape between the margins at 100 %
+DATETIME_CHARS = 8.0  # "2026-10-05 09:30"
+DATE_CHARS = 5.0  # "2026-10-05"
+SERIAL_CHARS = 5.5  # "移2025-0001"
+NARROW_CAP = 6  # a text column declared narrower than LONG_TEXT prints this wide at most
+LONG_TEXT = 20  # a text column declared this wide (matter, content, result) …
+LONG_CAP = 10  # … prints this wide at most, wrapped
+LINE_PT = 13.5  # height of one line of 10-point text
+MAX_LINES = 12  # a row never grows taller than this many lines
+
+
+def text_chars(text: str) -> float:
+    """Width of ``text`` in Chinese characters (Latin letters and digits are half)."""
+    return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def lines_of(text: str, chars: float) -> int:
+    """How many lines ``text`` wraps to in a column ``chars`` wide (an estimate)."""
+    room = max(chars, 1.0)
+    return sum(max(1, math.ceil(text_chars(part) / room)) for part in text.split("\n"))
+
 
 _thin = Side(style="thin", color="808080")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -40,8 +85,8 @@ BODY_FONT = Font(name="宋体", size=10)
 NOTE_FONT = Font(name="宋体", size=9, italic=True, color="555555")
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WRAP = Alignment(vertical="top", wrap_text=True)
-TOP = Alignment(vertical="top")
+WRAP = Alignment(vertical="center", wrap_text=True)
+MIDDLE = Alignment(vertical="center")
 
 
 @dataclass(frozen=True)
@@ -70,7 +115,10 @@ class Sheet:
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
         self.ws = ws
         self.rows = 0
+        self.cols = 0  # the widest row written
+        self.chars: list[float] = []  # column widths in Chinese characters
         self._styles: dict[tuple[Any, ...], Any] = {}
+        self._wrapping: set[int] = set()  # alignment ids that wrap
 
     def cell(
         self,
@@ -83,6 +131,7 @@ class Sheet:
         fill: PatternFill | None = None,
     ) -> WriteOnlyCell:
         c = WriteOnlyCell(self.ws, value)
+        align = align or MIDDLE
         key = (id(font), fmt, id(align), border, id(fill))
         style = self._styles.get(key)
         if style is None:
@@ -95,6 +144,8 @@ class Sheet:
                 c.number_format = fmt
             if align is not None:
                 c.alignment = align
+                if align.wrap_text:
+                    self._wrapping.add(c._style.alignmentId)
             if fill is not None:
                 c.fill = fill
             self._styles[key] = copy(c._style)
@@ -102,9 +153,28 @@ class Sheet:
             c._style = copy(style)
         return c
 
-    def append(self, cells: Sequence[Any]) -> None:
+    def append(self, cells: Sequence[Any], spans: dict[int, int] | None = None) -> None:
+        """One row; ``spans`` (column index → columns) merges a cell with the next ones.
+        A row whose wrapped text needs more than one line is given that height, so it
+        prints whole in any program (none measures wrapped Chinese text reliably)."""
+        lines = 1
+        for i, c in enumerate(cells):
+            if (
+                isinstance(c, Cell)
+                and isinstance(c.value, str)
+                and c._style.alignmentId in self._wrapping
+            ):
+                n = (spans or {}).get(i, 1)
+                width = sum(self.chars[i : i + n]) if i < len(self.chars) else 8.43 / CHAR_WIDTH
+                lines = max(lines, lines_of(c.value, width))
+        if lines > 1:
+            self.ws.row_dimensions[self.rows + 1].height = min(lines, MAX_LINES) * LINE_PT + 2
         self.ws.append(list(cells))
         self.rows += 1
+        self.cols = max(self.cols, len(cells))
+        for i, n in (spans or {}).items():
+            first, last = get_column_letter(i + 1), get_column_letter(i + n)
+            self.ws.merged_cells.add(f"{first}{self.rows}:{last}{self.rows}")
 
     def title(self, text: str, height: float = 24) -> None:
         self.ws.row_dimensions[self.rows + 1].height = height
@@ -120,6 +190,7 @@ class Sheet:
         self.append([self.cell(x, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL) for x in labels])
 
     def widths(self, chars: Sequence[float]) -> None:
+        self.chars = list(chars)
         for i, w in enumerate(chars, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = round(w * CHAR_WIDTH + 1, 1)
 
@@ -161,6 +232,44 @@ def ledger_rows(
     yield from s.execute(stmt.execution_options(yield_per=2000))
 
 
+def print_chars(col: Col) -> float:
+    """A ledger column's print width in Chinese characters: dates and times as wide
+    as their value, the serial as wide as a serial, a short text or term as declared
+    up to :data:`NARROW_CAP`, a long text up to :data:`LONG_CAP` (both wrap)."""
+    if col.kind == "datetime":
+        return DATETIME_CHARS
+    if col.kind == "date":
+        return DATE_CHARS
+    if col.key == "serial":
+        return SERIAL_CHARS
+    if col.kind in ("int", "bool"):
+        return max(min(col.width, 4), 3)
+    return float(min(col.width, LONG_CAP if col.width >= LONG_TEXT else NARROW_CAP))
+
+
+def _fill_page(chars: list[float], declared: list[float], flexible: list[bool]) -> list[float]:
+    """Widen the wrapped columns (up to their declared width) while the sheet is
+    narrower than A4 landscape, so a sheet of few columns does not print narrow."""
+    room = LANDSCAPE_CHARS - sum(chars)
+    grow = [
+        max(d - c, 0.0) if f else 0.0 for c, d, f in zip(chars, declared, flexible, strict=True)
+    ]
+    if room <= 0 or not sum(grow):
+        return chars
+    share = min(room / sum(grow), 1.0)
+    return [round(c + g * share, 1) for c, g in zip(chars, grow, strict=True)]
+
+
+def ledger_widths(cols: Sequence[Col], extra: Sequence[ExtraCol] = ()) -> list[float]:
+    """The print widths (Chinese characters) of a ledger sheet's columns."""
+    chars = [print_chars(c) for c in cols] + [float(min(e.width, 12)) for e in extra]
+    declared = [float(c.width) for c in cols] + [float(e.width) for e in extra]
+    flexible = [c.kind in ("text", "term") and c.key != "serial" for c in cols] + [
+        True for _ in extra
+    ]
+    return _fill_page(chars, declared, flexible)
+
+
 def write_ledger_sheet(
     sheet: Sheet,
     ledger: Ledger,
@@ -169,16 +278,17 @@ def write_ledger_sheet(
     extra: Sequence[ExtraCol] = (),
     tick: Callable[[], None] | None = None,
 ) -> int:
-    """Title row, header row (frozen, filtered), one row per record. Returns the count."""
+    """Title row, header row (frozen, filtered, repeated on every printed page), one
+    row per record. Returns the count."""
     cols = list(ledger.columns)
     labels = [c.label for c in cols] + [e.label for e in extra]
-    widths = [c.width for c in cols] + [e.width for e in extra]
-    sheet.widths(widths)
-    fit_width(sheet)
+    sheet.widths(ledger_widths(cols, extra))
+    page_layout(sheet, landscape=True, title_rows="2:2")
     sheet.ws.freeze_panes = "A3"
     sheet.title(title)
     sheet.header(labels)
-    aligns = [WRAP if w >= WRAP_FROM else TOP for w in widths]
+    kinds = [c.kind for c in cols] + ["text" for _ in extra]
+    aligns = [MIDDLE if k in ("date", "datetime", "int") else WRAP for k in kinds]
     n_main = len(cols)
     n = 0
     for row in rows:
@@ -195,18 +305,37 @@ def write_ledger_sheet(
             tick()
     last = get_column_letter(len(labels))
     sheet.ws.auto_filter.ref = f"A2:{last}{n + 2}"
-    sheet.ws.print_title_rows = "2:2"
+    print_area(sheet, len(labels))
     return n
 
 
-def fit_width(sheet: Sheet) -> None:
-    """Print landscape on A4, all columns on one page width. Write-only sheets write
-    their properties with the first row: call this before appending."""
-    sheet.ws.page_setup.orientation = "landscape"
-    sheet.ws.page_setup.paperSize = 9  # A4
-    sheet.ws.page_setup.fitToWidth = 1
-    sheet.ws.page_setup.fitToHeight = 0
-    sheet.ws.sheet_properties.pageSetUpPr.fitToPage = True
+def page_layout(sheet: Sheet, *, landscape: bool, title_rows: str | None = None) -> None:
+    """A4, one page wide and as many tall as needed, centred, with margins for
+    binding and the page number in the footer; ``title_rows`` ("2:2") repeat on
+    every page. Write-only sheets write ``fitToPage`` with the first row: call
+    this before appending."""
+    ws = sheet.ws
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(
+        left=1.5 * CM, right=1.5 * CM, top=1.8 * CM, bottom=2.0 * CM,
+        header=0.8 * CM, footer=0.9 * CM,
+    )  # fmt: skip
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = FOOTER
+    ws.oddFooter.center.size = 9
+    ws.evenFooter.center.text = FOOTER
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def print_area(sheet: Sheet, cols: int | None = None) -> None:
+    """Print exactly the written cells (call after the last row)."""
+    last = get_column_letter(max(cols or sheet.cols, 1))
+    sheet.ws.print_area = f"A1:{last}{max(sheet.rows, 1)}"
 
 
 # --- 统计 ----------------------------------------------------------------------------
@@ -224,6 +353,31 @@ def _section(sheet: Sheet, text: str) -> None:
     sheet.append([sheet.cell(text, font=HEAD_FONT, border=False)])
 
 
+# 统计: 工作制度/部门, 台账/件数, 期限 (a date and time), five figures, 规则/事项, one more rate
+STATS_WIDTHS = [8, 6.5, DATETIME_CHARS, 4.5, 4.5, 4.5, 4.5, 11, 4.5]
+
+STEP_RULES = {
+    VERIFY_STEP: "受理后按设置的核实期限",
+    REPLY_STEP: "受理后按设置的答复期限（立案查处的自结果之日起），匿名的不计",
+    FEEDBACK_STEP: "同答复期限，县级部门告知的",
+}
+
+
+def _timing_row(sheet: Sheet, name: str, t: Timing, rule: str) -> None:
+    sheet.append(
+        [
+            sheet.cell(name, align=WRAP),
+            sheet.cell(t.counted),
+            sheet.cell(t.on_time),
+            sheet.cell(t.late),
+            sheet.cell(t.overdue),
+            sheet.cell(t.pending),
+            _rate_cell(sheet, t),
+            sheet.cell(rule, align=WRAP),
+        ]
+    )
+
+
 def write_stats_sheet(
     sheet: Sheet,
     title: str,
@@ -231,14 +385,16 @@ def write_stats_sheet(
     labels: dict[str, str],
     same_day: Any,
 ) -> None:
-    """The 统计 sheet: counts, on-time rates, same-day sharing, overdue items, a chart."""
-    sheet.widths([12, 10, 8, 8, 8, 8, 8, 28])
-    fit_width(sheet)
+    """The 统计 sheet: counts, on-time rates, same-day sharing, overdue items, a chart.
+    Printed A4 portrait (nine narrow columns; long text wraps)."""
+    sheet.widths(STATS_WIDTHS)
+    page_layout(sheet, landscape=False)
     sheet.title(title)
     sheet.note(
         f"统计期间：{fig.start:%Y-%m-%d} 至 {fig.end:%Y-%m-%d}；"
-        f"逾期按 {fig.as_of:%Y-%m-%d %H:%M} 计。本期记录 = 本期新增 + 上期结转（期初尚未办结）。"
+        f"逾期按 {fig.as_of:%Y-%m-%d %H:%M} 计。"
     )
+    sheet.note("本期记录 = 本期新增 + 上期结转（期初尚未办结）。")
 
     _section(sheet, "一、各台账记录数")
     sheet.header(["工作制度", "台账", "本期新增", "上期结转", "本期合计"])
@@ -282,6 +438,9 @@ def write_stats_sheet(
     sheet.ws.add_chart(chart, f"A{sheet.rows + 2}")
     for _ in range(CHART_ROWS):
         sheet.blank()
+    print_area(sheet)
+    for _ in range(CHART_ROWS):
+        sheet.blank()
 
     _section(sheet, "二、各台账按状态统计（本期记录）")
     sheet.header(["工作制度", "台账", "状态", "件数"])
@@ -292,7 +451,7 @@ def write_stats_sheet(
                     [
                         sheet.cell(SYSTEM_OF[key]),
                         sheet.cell(labels[key]),
-                        sheet.cell(label),
+                        sheet.cell(label, align=WRAP),
                         sheet.cell(count),
                     ]
                 )
@@ -302,22 +461,15 @@ def write_stats_sheet(
         ["工作制度", "应计件数", "按时", "逾期办理", "逾期未办", "未到期", "按时率", "计时规则"]
     )
     for key, t in fig.by_system.items():
-        sheet.append(
-            [
-                sheet.cell(SYSTEM_OF[key]),
-                sheet.cell(t.counted),
-                sheet.cell(t.on_time),
-                sheet.cell(t.late),
-                sheet.cell(t.overdue),
-                sheet.cell(t.pending),
-                _rate_cell(sheet, t),
-                sheet.cell(TIMED_RULES[key], align=WRAP),
-            ]
-        )
+        _timing_row(sheet, SYSTEM_OF[key], t, TIMED_RULES[key])
+        for step, st in fig.by_step.get(key, {}).items():
+            _timing_row(sheet, f"　其中：{step}", st, STEP_RULES.get(step, ""))
+    sheet.note("投诉举报按初步核实、答复投诉举报人、向告知部门反馈分别计数（一件可计多次）。")
 
     timed = [k for k in fig.by_system if any(k in d for d in fig.by_department.values())]
-    _section(sheet, "四、按时办理情况（按部门）")
+    _section(sheet, "四、按时办理情况（按部门，本镇与该部门之间的事项）")
     sheet.header(["部门", "应计件数", "按时", "按时率", *[f"{SYSTEM_OF[k]}按时率" for k in timed]])
+    sheet.note("投诉举报计入告知本镇的部门和移送的有管辖权部门；行刑衔接计入接收移送的公安机关。")
     for dept in sorted(fig.by_department):
         per = fig.by_department[dept]
         total = Timing(
@@ -352,7 +504,13 @@ def write_stats_sheet(
         )
 
     _section(sheet, f"六、逾期未办事项（共 {len(fig.overdue)} 项）")
-    sheet.header(["台账", "台账编号", "期限", "逾期天数", "当前环节", "", "", "事项"])
+    sheet.append(
+        [
+            sheet.cell(x, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+            for x in ["台账", "台账编号", "期限", "逾期天数", "当前环节", None, None, "事项"]
+        ],
+        spans={4: 3},
+    )
     for item in fig.overdue:
         due, fmt = (
             (item.deadline_at.date(), DATE_FMT)
@@ -365,20 +523,22 @@ def write_stats_sheet(
                 sheet.cell(item.serial),
                 sheet.cell(due, fmt=fmt),
                 sheet.cell(item.days),
-                sheet.cell(item.what),
+                sheet.cell(item.what, align=WRAP),
                 sheet.cell(None),
                 sheet.cell(None),
                 sheet.cell(item.title, align=WRAP),
-            ]
+            ],
+            spans={4: 3},
         )
+    print_area(sheet)
 
 
 def write_year_sheet(
     sheet: Sheet, title: str, year: int, months: list[Figures], labels: dict[str, str]
 ) -> None:
     """Per month (12 columns + 全年): new records per ledger, on-time rates, a line chart."""
-    sheet.widths([12, *[5] * 12, 6])
-    fit_width(sheet)
+    sheet.widths([7, *[4.5] * 12, 5])
+    page_layout(sheet, landscape=True)
     sheet.title(title)
     sheet.note("各月“新增”为当月登记（发现、受理、形成……）的记录数；按时率按各月新增记录计。")
     _section(sheet, "一、各台账每月新增记录数")
@@ -431,3 +591,6 @@ def write_year_sheet(
             ]
         )
     sheet.ws.add_chart(chart, f"A{sheet.rows + 2}")
+    for _ in range(CHART_ROWS):
+        sheet.blank()
+    print_area(sheet)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart
 from sqlalchemy import select, text
 
-from desktop_app.services import staff, summary
+from desktop_app.services import calendar as calendar_service
+from desktop_app.services import settings as settings_service
+from desktop_app.services import staff, stats, summary
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.demo import generate_demo
 from desktop_app.services.errors import RuleViolation, ServiceError
@@ -103,7 +106,15 @@ def test_sheets_headers_title_and_layout(month_file: Path) -> None:
         assert ws.auto_filter.ref == f"A2:{ws.cell(2, len(header)).column_letter}{ws.max_row}"
         for i, col in enumerate(ledger.columns, start=1):
             width = ws.column_dimensions[ws.cell(2, i).column_letter].width
-            assert width == pytest.approx(col.width * 2.2 + 1, abs=0.1)
+            if col.kind == "datetime":  # "2026-10-05 09:30" in a 10-point font
+                assert 15 <= width <= 18, (key, col.key, width)
+            elif col.kind == "date":
+                assert 10 <= width <= 12, (key, col.key, width)
+            else:  # never wider than declared; the header label fits on two lines
+                assert width <= col.width * 2.2 + 1, (key, col.key, width)
+                assert width >= min(len(col.label), 8) / 2 * 1.9, (key, col.key, width)
+            if col.kind == "text" and ws.max_row > 2:
+                assert ws.cell(3, i).alignment.wrap_text, (key, col.key)
     assert "统计" in wb["统计"]["A1"].value or "月度汇总" in wb["统计"]["A1"].value
     charts = wb["统计"]._charts
     assert any(isinstance(c, BarChart) for c in charts)
@@ -179,7 +190,7 @@ def test_counts_equal_independent_sql(demo: ServiceContext, month_file: Path) ->
 
 def test_on_time_and_status_figures(demo: ServiceContext, month_file: Path) -> None:
     rows = stats_rows(month_file)
-    by_system = {r[0]: r for r in rows if r[0] and r[-1] in TIMED_RULES.values()}
+    by_system = {r[0]: r for r in rows if r[0] and r[7] in TIMED_RULES.values()}
     shares = by_system["信息共享"]
     formed = sql(
         demo,
@@ -216,6 +227,218 @@ def test_on_time_and_status_figures(demo: ServiceContext, month_file: Path) -> N
     )
     status_rows = [r for r in rows if r[1] == "投诉举报" and r[2] == "已办结"]
     assert status_rows and status_rows[0][3] == complaints_closed
+
+
+# --- complaints' answers and departments, recounted from the rows -------------------------
+
+
+def _dt(v: Any) -> Any:
+    return datetime.fromisoformat(v) if isinstance(v, str) else v
+
+
+def _outcome(due: datetime | None, done: datetime | None, as_of: datetime) -> str:
+    if due is None:
+        return "pending"
+    if done is not None:
+        return "on_time" if done <= due else "late"
+    return "overdue" if due < as_of else "pending"
+
+
+def complaint_steps(
+    ctx: ServiceContext, a: str, b: str, as_of: datetime
+) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+    """(step → outcomes, department → outcomes) of the complaints received in [a, b),
+    counted from the raw rows: verification, reply and feedback with their clocks."""
+    with ctx.read() as s:
+        cal = calendar_service.load(s)
+        conf = settings_service.read_all(s)
+        town = {
+            r[0] for r in s.execute(text("SELECT id FROM organisations WHERE kind = 'township'"))
+        } | {conf.get("township_org_id"), conf.get("team_org_id")}
+        rows = s.execute(
+            text(
+                "SELECT c.received_at, c.status, c.outcome, c.anonymous, c.verified_at, "
+                "c.replied_at, c.feedback_at, i.name AS informing, c.competent_org_id, "
+                "p.name AS competent, c.case_id, k.status AS case_status, k.closed_on "
+                "FROM complaints c LEFT JOIN organisations i ON i.id = c.informing_org_id "
+                "LEFT JOIN organisations p ON p.id = c.competent_org_id "
+                "LEFT JOIN cases k ON k.id = c.case_id "
+                "WHERE c.received_at >= :a AND c.received_at < :b"
+            ),
+            {"a": a, "b": b},
+        ).all()
+
+    def due(day: date, n: Any) -> datetime:
+        return datetime.combine(cal.add_working_days(day, int(n)), datetime.max.time()).replace(
+            microsecond=0
+        )
+
+    steps: dict[str, Counter[str]] = defaultdict(Counter)
+    depts: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        received, verified = _dt(r.received_at), _dt(r.verified_at)
+        mine = {r.informing} | (
+            {r.competent}
+            if r.outcome == "transferred" and r.competent_org_id not in town
+            else set()
+        )
+        mine.discard(None)
+        out = [
+            (
+                "初步核实",
+                _outcome(due(received.date(), conf["complaint_verify_days"]), verified, as_of),
+            )
+        ]
+        reply_due: datetime | None = due(received.date(), conf["complaint_reply_days"])
+        counts_from = verified.date() if verified else None
+        if r.outcome == "case_filed":
+            closed_on = _dt(r.closed_on)
+            closed_on = closed_on.date() if isinstance(closed_on, datetime) else closed_on
+            if r.case_id is None:
+                counts_from = None
+            elif r.case_status != "closed" or closed_on is None:
+                reply_due = reply_due if r.status == "closed" else None
+                counts_from = None
+            else:
+                counts_from = closed_on
+                later = due(closed_on, conf["complaint_reply_days"])
+                reply_due = max(reply_due, later) if reply_due else later
+        answers = [] if r.anonymous else [("答复投诉举报人", _dt(r.replied_at))]
+        if r.informing:
+            answers.append(("向告知部门反馈", _dt(r.feedback_at)))
+        for step, at in answers:
+            if r.status == "closed":
+                if at is None:
+                    continue
+                done = at
+            else:
+                done = at if at and counts_from and at.date() >= counts_from else None
+            out.append((step, _outcome(reply_due, done, as_of)))
+        for step, o in out:
+            steps[step][o] += 1
+            for d in mine:
+                depts[d][o] += 1
+    return steps, depts
+
+
+def _rate(c: Counter[str]) -> float | None:
+    n = c["on_time"] + c["late"] + c["overdue"]
+    return c["on_time"] / n if n else None
+
+
+def test_complaint_answers_counted_in_the_on_time_rate(
+    demo: ServiceContext, month_file: Path
+) -> None:
+    as_of = datetime(2026, 10, 31, 23, 59, 59)
+    steps, _ = complaint_steps(demo, START, NEXT, as_of)
+    assert steps["答复投诉举报人"]["on_time"] and steps["向告知部门反馈"].total()
+    rows = {r[0]: r for r in stats_rows(month_file) if isinstance(r[0], str)}
+    for step in ("初步核实", "答复投诉举报人", "向告知部门反馈"):
+        row = rows[f"　其中：{step}"]
+        c = steps[step]
+        assert row[1:6] == (
+            c["on_time"] + c["late"] + c["overdue"], c["on_time"], c["late"], c["overdue"],
+            c["pending"],
+        ), step  # fmt: skip
+    total = sum(steps.values(), Counter())
+    system = next(
+        r for r in stats_rows(month_file) if r[0] == "投诉举报" and r[7] in TIMED_RULES.values()
+    )
+    assert system[2:6] == (total["on_time"], total["late"], total["overdue"], total["pending"])
+    assert system[6] == pytest.approx(_rate(total))
+
+
+def test_departments_include_complaints_and_criminal_transfers(
+    demo: ServiceContext, month_file: Path
+) -> None:
+    # the workbook's department table, 投诉举报 column
+    as_of = datetime(2026, 10, 31, 23, 59, 59)
+    _, depts = complaint_steps(demo, START, NEXT, as_of)
+    assert depts
+    rows = stats_rows(month_file)
+    head_at = next(i for i, r in enumerate(rows) if r[0] == "部门")
+    head = rows[head_at]
+    col = head.index("投诉举报按时率")
+    table = {r[0]: r for r in rows[head_at + 1 :] if r[0] and r[1] is not None}
+    for dept, c in depts.items():
+        got = table[dept][col]
+        assert (got if got != "—" else None) == pytest.approx(_rate(c)), dept
+    # the app's statistics page, for the year so far: complaints and criminal transfers
+    figures = stats.timing_figures(demo, date(2026, 1, 1), TODAY)
+    per = dict(figures.departments)
+    _, year_depts = complaint_steps(demo, "2026-01-01", "2026-11-30", datetime(2026, 11, 29, 20))
+    for dept, c in year_depts.items():
+        assert per[dept]["complaints"] == pytest.approx(_rate(c)), dept
+    with demo.read() as s:
+        police = s.execute(
+            text(
+                "SELECT o.name, t.decision_at, t.transferred_at FROM criminal_transfers t "
+                "LEFT JOIN organisations o ON o.id = t.police_org_id "
+                "WHERE t.flagged_at >= '2026-01-01' AND t.flagged_at < '2026-11-30' "
+                "AND t.decision_at IS NOT NULL AND t.status != 'rejected'"
+            )
+        ).all()
+        organs = (
+            s.execute(
+                text("SELECT name FROM organisations WHERE kind = 'public_security' AND active")
+            )
+            .scalars()
+            .all()
+        )
+    assert police and len(organs) == 1
+    sent_on_time: Counter[str] = Counter()
+    for _name, decided, sent in police:
+        due = _dt(decided) + timedelta(hours=24)
+        sent_on_time[_outcome(due, _dt(sent), datetime(2026, 11, 29, 20))] += 1
+    assert per[organs[0]]["criminal_transfers"] == pytest.approx(_rate(sent_on_time))
+    # a backward-compatible shape: the complaint steps are extra
+    assert [r.label for r in figures.steps["complaints"]] == [
+        "初步核实", "答复投诉举报人", "向告知部门反馈",
+    ]  # fmt: skip
+
+
+# --- printing --------------------------------------------------------------------------
+
+
+def test_every_sheet_prints_on_a4(month_file: Path, tmp_path: Path, demo: ServiceContext) -> None:
+    year = tmp_path / "年度.xlsx"
+    summary.export_year(demo, 2026, year)
+    for path in (month_file, year):
+        wb = load_workbook(path)
+        for ws in wb:
+            setup = ws.page_setup
+            assert setup.paperSize == 9, ws.title  # A4
+            assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            assert ws.print_options.horizontalCentered, ws.title
+            assert ws.oddFooter.center.text == "第 &P 页，共 &N 页", ws.title
+            assert ws.page_margins.left >= 0.5 and ws.page_margins.bottom >= 0.7
+            last = ws.cell(1, ws.max_column).column_letter
+            area = ws.print_area.rsplit("$", 1)
+            assert area[0] == f"'{ws.title}'!$A$1:${last}", ws.title
+            if ws._charts:  # the chart's rows (empty cells) are printed too
+                assert int(area[1]) >= ws.max_row, ws.title
+            else:
+                assert int(area[1]) == ws.max_row, ws.title
+            if ws.title == "统计":
+                assert setup.orientation == "portrait"
+                assert ws.print_title_rows is None
+            else:
+                assert setup.orientation == "landscape", ws.title
+            if ws.title not in ("统计", "年度统计"):
+                assert ws.print_title_rows == "$2:$2", ws.title
+                # one page wide at a readable scale: at most ~1.5 landscape pages of
+                # columns (A4 landscape holds ~143 width units between the margins)
+                total = sum(
+                    ws.column_dimensions[ws.cell(2, i).column_letter].width
+                    for i in range(1, ws.max_column + 1)
+                )
+                assert total <= 215, (ws.title, total)
+    # a wrapped row is tall enough for its text
+    ws = load_workbook(month_file)["投诉举报"]
+    content = [c.label for c in LEDGERS["complaints"].columns].index("投诉举报内容") + 1
+    longest = max(range(3, ws.max_row + 1), key=lambda r: len(ws.cell(r, content).value or ""))
+    assert ws.row_dimensions[longest].height and ws.row_dimensions[longest].height > 20
 
 
 # --- personal data ---------------------------------------------------------------------
