@@ -358,8 +358,8 @@ STATS_WIDTHS = [8, 6.5, DATETIME_CHARS, 4.5, 4.5, 4.5, 4.5, 11, 4.5]
 
 STEP_RULES = {
     VERIFY_STEP: "受理后按设置的核实期限",
-    REPLY_STEP: "受理后按设置的答复期限（立案查处的自结果之日起），匿名的不计",
-    FEEDBACK_STEP: "同答复期限，县级部门告知的",
+    REPLY_STEP: "受理后按设置的答复期限（立案查处的自查处结果之日起）；匿名的不计",
+    FEEDBACK_STEP: "同答复期限；仅县级部门告知的事项",
 }
 
 
