@@ -61,10 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="检查数据库完整性和版本（只读）")
 
     b = sub.add_parser("backup", help="备份数据库（经校验）")
-    b.add_argument("-o", "--output", type=Path, help="备份文件路径（默认存入数据文件夹的 backups）")
+    b.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="备份文件或文件夹（如U盘；默认存入数据文件夹的 backups）",
+    )
+
+    sub.add_parser("backups", help="列出数据文件夹里的备份")
 
     r = sub.add_parser("restore", help="从备份恢复数据库（先为当前数据库留安全副本）")
-    r.add_argument("file", type=Path)
+    which = r.add_mutually_exclusive_group(required=True)
+    which.add_argument("file", type=Path, nargs="?", metavar="PATH", help="备份文件")
+    which.add_argument("--latest", action="store_true", help="用备份文件夹里最近的可用备份")
+
+    sub.add_parser("prune", help="按保留规则清理旧的自动备份（每日 7 份、每周 4 份、每月 12 份）")
 
     lt = sub.add_parser("letter", help="为一条记录出具文书（编号、登记并保存 PDF）")
     lt.add_argument("doc_type", metavar="TYPE", help="文书类型，如 referral_letter")
@@ -107,11 +119,26 @@ def _open(paths: DataPaths):  # type: ignore[no-untyped-def]
     from desktop_app.storage.startup import open_database
 
     paths.ensure()
+    _refuse_missing_database(paths)
     result = open_database(database_url(paths), backup_dir=paths.backups)
     ctx = ServiceContext(result.db, paths, None, "命令行")
     if result.created:
         seed_reference_data(ctx)
     return ctx
+
+
+RESTORE_LATEST_HINT = "恢复最近的备份：python -m desktop_app restore --latest"
+
+
+def _refuse_missing_database(paths: DataPaths) -> None:
+    """A database that existed before (backups exist) and is gone is not a first run."""
+    from desktop_app.storage.startup import diagnose
+
+    if database_url(paths) != f"sqlite:///{paths.database}":
+        return
+    problem = diagnose(paths.database, paths.backups, move_damaged=False)
+    if problem is not None and problem.kind == "missing":
+        raise StorageError(f"{problem.message}\n程序不会新建空数据库。{RESTORE_LATEST_HINT}")
 
 
 def _progress(label: str) -> Callable[[int, int], None]:
@@ -209,10 +236,24 @@ def cmd_liaison(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.services import backup
     from desktop_app.storage import migrate
     from desktop_app.storage.sqlite import stored_revision
-    from desktop_app.storage.startup import check_database
+    from desktop_app.storage.startup import check_database, diagnose
 
+    if database_url(paths) == f"sqlite:///{paths.database}":
+        problem = diagnose(paths.database, paths.backups, move_damaged=False)
+        if problem is not None:
+            print(problem.message, file=sys.stderr)
+            if problem.recoverable:
+                latest = backup.latest_good_backup(paths)
+                print(backup.recovery_advice(paths, latest), file=sys.stderr)
+                if latest is not None:
+                    print(
+                        f"{RESTORE_LATEST_HINT}（当前的数据库文件会先改名保留，不会被覆盖）",
+                        file=sys.stderr,
+                    )
+            return EXIT_LOCKED if problem.kind == "locked" else EXIT_FAILED
     # Read the version first: the read-only connection must not be the last one,
     # or the -wal/-shm files stay behind.
     rev = stored_revision(paths.database) if paths.database.exists() else None
@@ -236,6 +277,44 @@ def cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
     finally:
         ctx.db.close()
     print(f"备份完成并已校验：{dest}")
+    if args.output is None:
+        backup.prune(paths)
+    else:
+        print(backup.USB_HINT)
+    return EXIT_OK
+
+
+def cmd_backups(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.services import backup
+
+    found = backup.list_backups(paths)
+    if not found:
+        print(f"备份文件夹里还没有备份：{paths.backups}")
+        return EXIT_OK
+    print(f"备份文件夹：{paths.backups}（共 {len(found)} 份，最新的在前）")
+    for b in found:
+        when = b.taken_at.strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{when}  {b.kind_label:<10}  {b.size_text:>9}  {b.path.name}")
+    return EXIT_OK
+
+
+def cmd_prune(args: argparse.Namespace, paths: DataPaths) -> int:
+    from desktop_app.instance import InstanceLock
+    from desktop_app.services import backup
+
+    lock = InstanceLock(paths)
+    if not lock.acquire():
+        return _fail(
+            f"程序正在使用这个数据文件夹（{lock.holder()}），请先关闭程序再清理。", EXIT_LOCKED
+        )
+    try:
+        removed = backup.prune(paths)
+    finally:
+        lock.release()
+    kept = len(backup.list_backups(paths))
+    print(f"已清理旧备份 {len(removed)} 份，保留 {kept} 份。")
+    for p in removed:
+        print(f"  已删除：{p.name}")
     return EXIT_OK
 
 
@@ -249,25 +328,17 @@ def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
             f"程序正在使用这个数据文件夹（{lock.holder()}），请先关闭程序再恢复。", EXIT_LOCKED
         )
     try:
-        result = backup.restore(paths, args.file)
+        result = backup.restore_latest(paths) if args.latest else backup.restore(paths, args.file)
         ctx = _open(paths)  # migrates an older backup, checks it
         try:
-            with ctx.uow() as uow:
-                from desktop_app.domain.terms import AuditAction, RecordType
-
-                uow.audit(
-                    AuditAction.RESTORE,
-                    RecordType.DATABASE,
-                    None,
-                    f"从备份恢复：{result.restored_from}；恢复前的数据库已另存为：{result.safety_copy}",
-                )
+            backup.record_restore(ctx, result)
         finally:
             ctx.db.close()
     finally:
         lock.release()
     print(f"已从 {result.restored_from} 恢复。")
-    if result.safety_copy:
-        print(f"恢复前的数据库已另存为：{result.safety_copy}")
+    for line in result.message().splitlines()[1:]:
+        print(line)
     return EXIT_OK
 
 
@@ -356,6 +427,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
     "liaison": cmd_liaison,
     "check": cmd_check,
     "backup": cmd_backup,
+    "backups": cmd_backups,
+    "prune": cmd_prune,
     "restore": cmd_restore,
     "letter": cmd_letter,
     "export-month": cmd_export_summary,

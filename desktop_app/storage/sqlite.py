@@ -12,8 +12,11 @@ empty database; a batch rebuild with foreign keys ON deletes child rows).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,13 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
-from desktop_app.storage.errors import BackupFailed, DatabaseCorrupt, NotADatabase, StorageError
+from desktop_app.storage.errors import (
+    BackupFailed,
+    DatabaseCorrupt,
+    DatabaseLocked,
+    NotADatabase,
+    StorageError,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -96,8 +105,28 @@ def check_file(path: Path) -> None:
         )
 
 
+def locked_message(path: Path) -> str:
+    return (
+        f"数据库文件正被其他程序占用，暂时无法打开：{path}\n"
+        "可能是本程序的另一个窗口，或数据库查看工具、杀毒软件、备份软件正在使用它。"
+        "请关闭这些程序后再试；如果仍然不行，请重启计算机。数据库没有被改动。"
+    )
+
+
+def _is_lock_error(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return True
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
 def quick_check(path: Path) -> list[str]:
-    """``PRAGMA quick_check`` on a file, opened read-only; empty list means healthy."""
+    """``PRAGMA quick_check`` on a file, opened read-only; empty list means healthy.
+
+    A file another program holds locked is not a damaged file: that raises
+    :class:`DatabaseLocked` instead of being reported as a problem.
+    """
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
@@ -105,6 +134,8 @@ def quick_check(path: Path) -> list[str]:
     try:
         rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
     except sqlite3.DatabaseError as exc:
+        if _is_lock_error(exc):
+            raise DatabaseLocked(locked_message(path)) from exc
         return [str(exc)]
     finally:
         con.close()
@@ -187,6 +218,38 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _remove_quietly(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What went wrong with a file operation, in words a clerk understands."""
+    if isinstance(exc, sqlite3.Error):
+        text = str(exc).lower()
+        if "full" in text:
+            return "磁盘空间不足（或U盘已满）"
+        if "unable to open" in text or "readonly" in text or "read-only" in text:
+            return "无法在目标位置写入文件（没有写入权限，或U盘已拔出）"
+        if "disk i/o" in text:
+            return "读写磁盘出错（U盘可能已拔出或损坏）"
+        return f"数据库出错（{exc}）"
+    if isinstance(exc, OSError):
+        code = exc.errno
+        if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            return "磁盘空间不足（或U盘已满）"
+        if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return "没有在目标位置写入的权限（文件夹只读，或U盘有写保护）"
+        if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO):
+            return "目标位置不可用（U盘可能已拔出，或文件夹已不存在）"
+        return f"文件操作失败（{exc.strerror or exc}）"
+    return str(exc)
+
+
 def backup_file(
     source: Path,
     dest: Path,
@@ -196,20 +259,35 @@ def backup_file(
 ) -> Path:
     """Copy a live database with SQLite's online backup API, safely.
 
-    Written to ``dest.tmp``, flushed to disk, verified with ``quick_check``,
-    then renamed into place, so ``dest`` is either complete and healthy or
-    absent. Never a plain file copy: with WAL the main file alone can hold no
-    data at all.
+    Written to a hidden temporary file beside ``dest``, flushed to disk,
+    verified with ``quick_check``, then renamed into place, so ``dest`` is
+    either complete and healthy or untouched (an existing file is kept unless
+    ``overwrite``; even then it is replaced only by a verified copy). Never a
+    plain file copy: with WAL the main file alone can hold no data at all.
+    On failure nothing is left at the destination.
     """
     dest = Path(dest)
+    source = Path(source)
     if dest.exists() and not overwrite:
-        raise BackupFailed(f"目标文件已存在，不会覆盖：{dest}")
-    if dest.resolve() == Path(source).resolve():
+        raise BackupFailed(f"目标文件已存在，为免覆盖没有备份：{dest}\n请换一个文件名。")
+    if dest.exists() and dest.is_dir():
+        raise BackupFailed(f"目标是一个文件夹，不是文件：{dest}")
+    if dest.resolve() == source.resolve():
         raise BackupFailed("不能把数据库备份到它自己身上。")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".tmp")
-    tmp.unlink(missing_ok=True)
+    tmp: Path | None = None
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        needed = source.stat().st_size + sum(
+            Path(str(source) + s).stat().st_size
+            for s in ("-wal",)
+            if Path(str(source) + s).exists()
+        )
+        free = shutil.disk_usage(dest.parent).free
+        if free < needed:
+            raise OSError(errno.ENOSPC, "No space left on device", str(dest.parent))
+        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
+        os.close(fd)
+        tmp = Path(name)
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             out = sqlite3.connect(tmp)
@@ -228,16 +306,53 @@ def backup_file(
         _fsync_file(tmp)
         problems = quick_check(tmp)
         if problems:
-            raise BackupFailed(f"备份文件校验失败：{'；'.join(problems[:3])}")
+            raise BackupFailed(
+                f"备份没有完成：写出的副本校验不通过（{'；'.join(problems[:3])}）。\n"
+                f"目标位置：{dest.parent}\n没有留下不完整的文件，原数据库未受影响。"
+            )
+        if dest.exists() and not overwrite:  # appeared while we were copying
+            raise BackupFailed(f"目标文件已存在，为免覆盖没有备份：{dest}\n请换一个文件名。")
         os.replace(tmp, dest)
+        tmp = None
         _fsync_dir(dest.parent)
+    except DatabaseLocked:
+        raise
     except BackupFailed:
-        tmp.unlink(missing_ok=True)
         raise
     except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
-        raise BackupFailed(f"备份失败：{exc}") from exc
+        if isinstance(exc, sqlite3.Error) and _is_lock_error(exc):
+            raise BackupFailed(locked_message(source)) from exc
+        raise BackupFailed(
+            f"备份没有完成：{failure_reason(exc)}。\n目标位置：{dest.parent}\n"
+            "没有留下不完整的文件，原数据库未受影响。"
+        ) from exc
+    finally:
+        if tmp is not None:
+            _remove_quietly(tmp, *(Path(str(tmp) + s) for s in SIDE_FILES))
     return dest
+
+
+def move_aside(path: Path, stamp: str, label: str = "damaged") -> list[Path]:
+    """Rename a database and its -wal/-shm/-journal to ``<name>.<label>-<stamp>``.
+
+    Never deletes anything: the old files stay beside the new name (the WAL
+    keeps the matching name, so the pair can still be opened for salvage).
+    Returns the new paths, main file first.
+    """
+    base = f"{path.name}.{label}-{stamp}"
+    n = 1
+    while any((path.parent / (base + s)).exists() for s in ("", *SIDE_FILES)):
+        n += 1
+        base = f"{path.name}.{label}-{stamp}-{n}"
+    moved: list[Path] = []
+    for suffix in ("", *SIDE_FILES):
+        old = Path(str(path) + suffix)
+        if old.exists():
+            new = path.parent / (base + suffix)
+            os.replace(old, new)
+            moved.append(new)
+    _fsync_dir(path.parent)
+    return moved
 
 
 def replace_database(live: Path, replacement: Path) -> None:

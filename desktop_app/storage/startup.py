@@ -10,15 +10,21 @@ Only a file that does not exist becomes a new database.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import inspect
 
-from desktop_app.domain.clock import now
+from desktop_app.domain import clock
 from desktop_app.storage import migrate, sqlite
 from desktop_app.storage.db import Database
-from desktop_app.storage.errors import DatabaseCorrupt, NotADatabase, StorageError
+from desktop_app.storage.errors import (
+    DatabaseCorrupt,
+    DatabaseLocked,
+    NotADatabase,
+    StorageError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +68,7 @@ def open_database(url: str, *, backup_dir: Path | None = None) -> OpenResult:
         backup: Path | None = None
         if stored != head:
             if db_path is not None and not created and backup_dir is not None:
-                stamp = now().strftime("%Y%m%d-%H%M%S")
+                stamp = clock.now().strftime("%Y%m%d-%H%M%S")
                 backup = sqlite.backup_file(
                     db_path, backup_dir / f"pre-migration-{stamp}-{stored or 'empty'}.db"
                 )
@@ -119,3 +125,77 @@ def check_database(url: str) -> list[str]:
     finally:
         db.engine.dispose()
     return problems
+
+
+# ---------------------------------------------------------------------------
+# Recovery at start: what is wrong with the database file, before opening it.
+
+ProblemKind = Literal["missing", "damaged", "locked"]
+
+
+@dataclass(frozen=True)
+class StartupProblem:
+    """Why the database cannot be opened as it is; ``message`` is for the clerk."""
+
+    kind: ProblemKind
+    message: str
+    moved_to: list[Path] = field(default_factory=list)
+
+    @property
+    def recoverable(self) -> bool:
+        """A backup may be put in its place (a locked file is only waited for)."""
+        return self.kind in ("missing", "damaged")
+
+
+def has_backups(backup_dir: Path | None) -> bool:
+    return backup_dir is not None and backup_dir.is_dir() and any(backup_dir.glob("*.db"))
+
+
+def diagnose(
+    db_path: Path, backup_dir: Path | None, *, move_damaged: bool = True
+) -> StartupProblem | None:
+    """Check the database file before anything opens it.
+
+    * missing, but backups exist: the database existed before and is gone
+      (deleted, moved, a sync tool): not silently a first run;
+    * empty, not SQLite, truncated, corrupt (``quick_check``): moved aside as
+      ``<name>.damaged-<time>`` with its -wal/-shm (when ``move_damaged``),
+      never overwritten or deleted;
+    * locked by another program: reported, left alone.
+
+    ``None`` means the file is fine, or absent on a genuine first run.
+    """
+    if not db_path.exists():
+        if has_backups(backup_dir):
+            return StartupProblem(
+                "missing",
+                f"找不到数据库文件：{db_path}\n"
+                "以前在这台计算机上用过本程序（备份文件夹里有备份），但数据库文件不见了，"
+                "可能被删除、移走或改了名。",
+            )
+        return None
+    try:
+        sqlite.check_file(db_path)
+    except DatabaseLocked as exc:
+        return StartupProblem("locked", str(exc))
+    except (NotADatabase, DatabaseCorrupt) as exc:
+        what = _damage_summary(exc)
+        moved: list[Path] = []
+        if move_damaged:
+            stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+            moved = sqlite.move_aside(db_path, stamp)
+            log.warning("damaged database moved aside: %s (%s)", moved, exc)
+            where = f"\n为保留原样，它已改名另存为：{moved[0]}" if moved else ""
+        else:
+            where = ""
+        return StartupProblem("damaged", f"数据库文件{what}：{db_path}{where}", moved)
+    return None
+
+
+def _damage_summary(exc: StorageError) -> str:
+    text = str(exc)
+    if "0 字节" in text:
+        return "是空的（0 字节，可能上次复制或保存没有完成）"
+    if isinstance(exc, NotADatabase):
+        return "不是本程序的数据库（内容不是 SQLite 数据库）"
+    return "已损坏（可能被截断或部分内容被破坏）"

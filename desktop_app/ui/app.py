@@ -1,7 +1,12 @@
 """GUI start-up: paths → single instance → database → operator → main window.
 
 Errors at start are shown to the clerk in plain Chinese; the database is
-never overwritten or recreated to "fix" a problem.
+never overwritten or recreated to "fix" a problem. A missing (when backups
+show there was one), empty, foreign or damaged database is moved aside and
+the latest good backup is offered (:func:`ask_recovery`). A copy is taken at
+the first start of the day and at every exit. A restore chosen on the
+设置 → 备份与恢复 tab ends the event loop with :data:`RESTART`; the database is
+then closed, replaced and opened again.
 """
 
 from __future__ import annotations
@@ -13,17 +18,18 @@ import sys
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop_app import APP_NAME_ZH, __version__
 from desktop_app.instance import InstanceLock
 from desktop_app.paths import DataPaths, database_url, resource
+from desktop_app.services import backup as backup_service
 from desktop_app.services import staff as staff_service
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.seed import seed_reference_data
 from desktop_app.storage.errors import StorageError
-from desktop_app.storage.startup import open_database
+from desktop_app.storage.startup import diagnose, open_database
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.operator_dialog import OperatorDialog
 from desktop_app.ui.main_window import MainWindow
@@ -122,6 +128,62 @@ def choose_operator(ctx: ServiceContext, ui: QSettings) -> ServiceContext | None
     return ctx.as_operator(staff_id, name)
 
 
+RESTART = 1000  # event-loop exit code: close, (restore,) reopen the database
+RECOVER_BUTTON, QUIT_BUTTON = "恢复最近的备份", "退出"
+
+
+def ask_recovery(problem: str, advice: str) -> bool:
+    """恢复最近的备份 or 退出: True to restore. Tests patch ``QMessageBox.exec``."""
+    box = QMessageBox()
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("数据库需要恢复")
+    box.setText(problem)
+    box.setInformativeText(
+        f"{advice}\n\n选择「{RECOVER_BUTTON}」会用这份备份恢复数据库，然后打开程序。"
+    )
+    recover = box.addButton(RECOVER_BUTTON, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QUIT_BUTTON, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(recover)
+    box.exec()
+    return box.clickedButton() is recover
+
+
+def recover_at_start(paths: DataPaths) -> tuple[bool, backup_service.RestoreResult | None]:
+    """Before opening: (go on?, what was restored). Shows every message itself."""
+    if database_url(paths) != f"sqlite:///{paths.database}":
+        return True, None
+    problem = diagnose(paths.database, paths.backups)
+    if problem is None:
+        return True, None
+    if problem.kind == "locked":
+        prompts.error(None, problem.message, "数据库被占用")
+        return False, None
+    latest = backup_service.latest_good_backup(paths)
+    advice = backup_service.recovery_advice(paths, latest)
+    if latest is None:
+        if problem.moved_to:
+            advice += "\n如果不需要原来的数据，再次启动程序会新建一个空数据库。"
+        prompts.error(None, f"{problem.message}\n\n{advice}", "数据库需要恢复")
+        return False, None
+    if not ask_recovery(problem.message, advice):
+        return False, None
+    try:
+        return True, backup_service.restore(paths, latest.path)
+    except ServiceError as exc:
+        prompts.error(None, f"恢复没有完成：{exc}", "数据库需要恢复")
+        return False, None
+
+
+def _automatic_backup(ctx: ServiceContext, kind: str) -> None:
+    """A failed automatic copy is told, never stops the work."""
+    try:
+        backup_service.automatic_backup(ctx, kind)
+    except ServiceError as exc:
+        log.warning("automatic %s backup failed: %s", kind, exc)
+        when = "今天的自动备份" if kind == backup_service.START else "退出时的自动备份"
+        prompts.warn(None, f"{when}没有完成。\n{exc}", "自动备份")
+
+
 def run_gui(paths: DataPaths) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -144,39 +206,82 @@ def run_gui(paths: DataPaths) -> int:
     server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
     server.listen(server_name(paths))
 
+    from desktop_app.ui.pages import settings_backup
+
     try:
-        try:
-            result = open_database(database_url(paths), backup_dir=paths.backups)
-        except StorageError as exc:
-            prompts.error(None, str(exc), "无法打开数据库")
-            return 1
-        ctx = ServiceContext(result.db, paths)
-        try:
-            if result.created:
-                seed_reference_data(ctx)
-            ui = QSettings(str(paths.root / "ui.ini"), QSettings.Format.IniFormat)
-            operator = choose_operator(ctx, ui)
-            if operator is None:
-                return 0
-            staff_service.record_login(operator)
-            window = MainWindow(operator, ui)
-
-            def activate() -> None:
-                conn = server.nextPendingConnection()
-                if conn is not None:
-                    conn.close()
-                window.showNormal()
-                window.raise_()
-                window.activateWindow()
-
-            server.newConnection.connect(activate)
-            window.show()
-            return int(app.exec())
-        except ServiceError as exc:
-            prompts.error(None, str(exc))
-            return 1
-        finally:
-            result.db.close()
+        restored: backup_service.RestoreResult | None = None
+        while True:
+            code = _session(app, paths, server, restored)
+            if code != RESTART:
+                return code
+            restored = None
+            source = settings_backup.take_pending_restore()
+            if source is not None:
+                try:
+                    restored = backup_service.restore(paths, source)
+                except ServiceError as exc:
+                    prompts.error(
+                        None, f"恢复没有完成：{exc}\n数据库保持原样，程序将重新打开。", "恢复"
+                    )
     finally:
         server.close()
         lock.release()
+
+
+def _session(
+    app: QApplication,
+    paths: DataPaths,
+    server: QLocalServer,
+    restored: backup_service.RestoreResult | None,
+) -> int:
+    """Open the database, choose the operator, run the window; close the database."""
+    go_on, recovered = recover_at_start(paths)
+    if not go_on:
+        return 1
+    restored = restored or recovered
+    try:
+        result = open_database(database_url(paths), backup_dir=paths.backups)
+    except StorageError as exc:
+        prompts.error(None, str(exc), "无法打开数据库")
+        return 1
+    ctx = ServiceContext(result.db, paths)
+    try:
+        if result.created:
+            seed_reference_data(ctx)
+        if restored is not None:
+            backup_service.record_restore(ctx, restored)
+            prompts.info(
+                None, f"{restored.message()}\n程序已重新打开，显示的是恢复后的数据。", "恢复完成"
+            )
+        _automatic_backup(ctx, backup_service.START)
+        ui = QSettings(str(paths.root / "ui.ini"), QSettings.Format.IniFormat)
+        operator = choose_operator(ctx, ui)
+        if operator is None:
+            return 0
+        staff_service.record_login(operator)
+        window = MainWindow(operator, ui)
+
+        def activate() -> None:
+            conn = server.nextPendingConnection()
+            if conn is not None:
+                conn.close()
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+
+        server.newConnection.connect(activate)
+        window.show()
+        try:
+            code = int(app.exec())
+        finally:
+            server.newConnection.disconnect(activate)
+            window.close()
+            window.deleteLater()
+        if code != RESTART:
+            _automatic_backup(ctx, backup_service.EXIT)
+        return code
+    except ServiceError as exc:
+        prompts.error(None, str(exc))
+        return 1
+    finally:
+        result.db.close()

@@ -59,16 +59,17 @@ def test_cancelling_the_operator_choice_exits_cleanly(
     assert gui.run_gui(paths) == 0
 
 
-def test_a_damaged_database_is_reported_and_left_alone(
+def test_a_damaged_database_is_reported_and_kept_aside(
     qtbot,
     tmp_path: Path,
     errors: list[str],  # type: ignore[no-untyped-def]
 ) -> None:
+    """Never overwritten: moved aside untouched; with no backup there is nothing to offer."""
     paths = DataPaths(tmp_path / "data").ensure()
     paths.database.write_bytes(b"")
     assert gui.run_gui(paths) == 1
-    assert errors and "空的" in errors[0]
-    assert paths.database.read_bytes() == b""
+    assert errors and "空的" in errors[0] and "没有可用的备份" in errors[0]
+    assert (paths.root / "enforcement.db.damaged-20261129-200000").read_bytes() == b""
 
 
 def test_second_instance_is_refused_while_another_holds_the_folder(

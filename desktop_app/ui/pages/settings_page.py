@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from desktop_app.services.context import ServiceContext
 from desktop_app.ui.pages.base import Page
 from desktop_app.ui.pages.catalogue_page import CataloguePage
+from desktop_app.ui.pages.settings_backup import BackupTab
 from desktop_app.ui.pages.settings_calendar import CalendarTab
 from desktop_app.ui.pages.settings_lists import OrganisationsTab, StaffTab
 from desktop_app.ui.pages.settings_profile import ProfileTab
@@ -30,6 +31,7 @@ class SettingsPage(Page):
         self.tabs.addTab(self.staff, "人员")
         self.tabs.addTab(self.calendar, "工作日历")
         self.tabs.addTab(self.catalogue, "行政处罚事项清单")
+        self.tabs.addTab(BackupTab(ctx), "备份与恢复")
 
         self.profile.changed.connect(self.data_changed)
         self.organisations.changed.connect(self._organisations_changed)
