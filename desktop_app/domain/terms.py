@@ -62,6 +62,15 @@ class StaffRole(Term):
     ADMIN = "admin", "系统管理员"
 
 
+class AccountRole(Term):
+    """What a login may do: 管理员 settings, accounts, restore and all records;
+    执法人员 the records; 查阅 read only."""
+
+    ADMIN = "admin", "管理员"
+    OFFICER = "officer", "执法人员"
+    VIEWER = "viewer", "查阅"
+
+
 class RecordType(Term):
     """Every kind of record another record or a letter may point at."""
 
@@ -83,6 +92,7 @@ class RecordType(Term):
     CALENDAR = "calendar", "工作日历"
     SETTINGS = "settings", "设置"
     DATABASE = "database", "数据库"
+    ACCOUNT = "account", "登录账户"
 
 
 # --- 案件移送 -----------------------------------------------------------------
@@ -329,6 +339,9 @@ class AuditAction(Term):
     BACKUP = "backup", "备份"
     RESTORE = "restore", "恢复"
     LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出登录"
+    PASSWORD = "password", "密码变更"
     OVERRIDE = "override", "特别处理"
 
 

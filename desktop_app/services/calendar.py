@@ -77,6 +77,7 @@ def list_overrides(ctx: ServiceContext) -> list[CalendarOverride]:
 
 def set_override(ctx: ServiceContext, day: date, working: bool, note: str = "") -> int:
     """Make ``day`` a working day or a day off; returns how many open deadlines moved."""
+    ctx.require_admin("修改工作日历")
     note = (note or "").strip()
     if len(note) > 100:
         raise InvalidInput({"note": "「说明」不能超过100个字"})
@@ -107,6 +108,7 @@ def set_override(ctx: ServiceContext, day: date, working: bool, note: str = "") 
 
 
 def remove_override(ctx: ServiceContext, day: date) -> int:
+    ctx.require_admin("修改工作日历")
     with ctx.uow() as uow:
         row = uow.session.execute(
             select(CalendarOverride).where(CalendarOverride.day == day)
@@ -128,6 +130,7 @@ def remove_override(ctx: ServiceContext, day: date) -> int:
 
 
 def set_confirmed(ctx: ServiceContext, year: int, confirmed: bool, note: str = "") -> None:
+    ctx.require_admin("修改工作日历")
     if not 2000 <= year <= 2100:
         raise InvalidInput({"year": "年份应在2000至2100之间"})
     with ctx.uow() as uow:

@@ -67,6 +67,7 @@ def import_catalogue(ctx: ServiceContext, path: Path, *, replace: bool = False) 
     columns the file does not have are left as they are. ``replace=True``
     deactivates matters the file does not list (records may refer to them).
     """
+    ctx.require_admin("导入职责清单")
     path = Path(path)
     table = read_table(path)
     report = ImportReport(file_name=path.name, sheet=table.sheet, header_row=table.header_row)

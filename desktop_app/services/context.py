@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,28 +22,62 @@ from sqlalchemy.orm.exc import StaleDataError
 from desktop_app.domain.terms import AuditAction
 from desktop_app.paths import DataPaths
 from desktop_app.services import audit
-from desktop_app.services.errors import Conflict, ServiceError
+from desktop_app.services.errors import Conflict, PermissionDenied, ServiceError
 from desktop_app.storage.db import Database
+from desktop_app.storage.models import AuditEntry
+
+ADMIN, OFFICER, VIEWER = "admin", "officer", "viewer"  # AccountRole codes
+READ_ONLY_MESSAGE = "「查阅」账户只能查看，不能修改数据。"
+ADMIN_MESSAGE = "只有管理员可以{what}。"
 
 
 @dataclass
 class ServiceContext:
+    """``role`` is the logged-in account's role (``AccountRole`` code); None for
+    headless commands and tests run by whoever has the data folder, with no
+    limits (the folder's file permissions are the limit there)."""
+
     db: Database
     paths: DataPaths | None = None
     operator_id: int | None = None
     operator_name: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    role: str | None = None
+    account_id: int | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self)
+
+    @property
+    def read_only(self) -> bool:
+        return self.role == VIEWER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in (None, ADMIN)
+
+    def require_admin(self, what: str) -> None:
+        """Settings, accounts and restore: 管理员 only."""
+        if not self.is_admin:
+            raise PermissionDenied(ADMIN_MESSAGE.format(what=what))
+
+    def require_writer(self) -> None:
+        if self.read_only:
+            raise PermissionDenied(READ_ONLY_MESSAGE)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         with self.db.read() as session:
             yield session
 
-    def as_operator(self, staff_id: int | None, name: str | None) -> ServiceContext:
-        return ServiceContext(self.db, self.paths, staff_id, name, self.extra)
+    def as_operator(
+        self,
+        staff_id: int | None,
+        name: str | None,
+        role: str | None = None,
+        account_id: int | None = None,
+    ) -> ServiceContext:
+        return ServiceContext(self.db, self.paths, staff_id, name, self.extra, role, account_id)
 
     @property
     def data_dir(self) -> Path | None:
@@ -59,6 +94,8 @@ class UnitOfWork:
 
     def __enter__(self) -> Self:
         self.session = self.ctx.db.write_session()
+        if self.ctx.read_only:  # a 查阅 account writes nothing but the audit trail
+            event.listen(self.session, "before_flush", _audit_only)
         return self
 
     def __exit__(
@@ -111,6 +148,12 @@ class UnitOfWork:
             before=before,
             after=after,
         )
+
+
+def _audit_only(session: Session, _context: Any, _instances: Any) -> None:
+    changed = [*session.new, *session.dirty, *session.deleted]
+    if any(not isinstance(obj, AuditEntry) for obj in changed):
+        raise PermissionDenied(READ_ONLY_MESSAGE)
 
 
 def check_version(obj: Any, expected: int | None) -> None:

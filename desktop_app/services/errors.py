@@ -21,6 +21,10 @@ class Conflict(ServiceError):
     """Someone else changed the record first (optimistic locking)."""
 
 
+class PermissionDenied(ServiceError):
+    """The logged-in account's role does not allow this."""
+
+
 class InvalidInput(ServiceError):
     """One or more fields are wrong; ``problems`` maps a field to its message."""
 

@@ -101,6 +101,7 @@ def save(
     org_id: int | None = None,
     expected_version: int | None = None,
 ) -> int:
+    ctx.require_admin("修改单位名录")
     values = _validate(ctx, data, org_id)
     with ctx.uow() as uow:
         if org_id is None:
@@ -178,6 +179,7 @@ def match_name(session: Session, key: str) -> Organisation | None:
 
 def delete(ctx: ServiceContext, org_id: int) -> None:
     """Only an organisation nothing refers to may be deleted; otherwise deactivate it."""
+    ctx.require_admin("修改单位名录")
     with ctx.uow() as uow:
         org = uow.session.get(Organisation, org_id)
         if org is None:

@@ -136,6 +136,7 @@ def get(ctx: ServiceContext, key: str) -> Any:
 
 def save(ctx: ServiceContext, values: dict[str, Any]) -> dict[str, Any]:
     """Validate every value first; write all or nothing."""
+    ctx.require_admin("修改设置")
     unknown = set(values) - set(SPEC_BY_KEY)
     if unknown:
         raise InvalidInput({k: f"未知的设置项：{k}" for k in sorted(unknown)})

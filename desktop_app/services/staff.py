@@ -58,6 +58,7 @@ def save(
     staff_id: int | None = None,
     expected_version: int | None = None,
 ) -> int:
+    ctx.require_admin("修改人员名单")
     values = _validate(data)
     with ctx.uow() as uow:
         if staff_id is None:

@@ -1,5 +1,6 @@
 """All tables of the application, one class per table (SQLAlchemy 2, typed)."""
 
+from desktop_app.storage.models.accounts import Account
 from desktop_app.storage.models.base import NAMING_CONVENTION, Base
 from desktop_app.storage.models.consultation import (
     FollowUpAction,
@@ -35,6 +36,7 @@ from desktop_app.storage.models.reference import (
 
 __all__ = [
     "NAMING_CONVENTION",
+    "Account",
     "AssistanceExtension",
     "AssistanceRequest",
     "Attachment",

@@ -1,0 +1,1 @@
+"""Passwords and keys: nothing here touches the database."""
