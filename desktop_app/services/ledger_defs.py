@@ -51,6 +51,7 @@ from desktop_app.storage.models import (
     Staff,
     UrgentNotice,
     info_share_counterparts,
+    meeting_organisations,
 )
 
 
@@ -178,6 +179,18 @@ def _info_shares() -> Ledger:
     )
 
 
+def _participant_names() -> Any:
+    """A meeting's participating organisations, short names joined by 、."""
+    link, org = meeting_organisations, org_alias("participant")
+    return (
+        select(func.aggregate_strings(func.coalesce(org.short_name, org.name), "、"))
+        .select_from(link.join(org, org.id == link.c.organisation_id))
+        .where(link.c.meeting_id == Meeting.id)
+        .correlate(Meeting)
+        .scalar_subquery()
+    )
+
+
 def _meetings() -> Ledger:
     m = Meeting
     return Ledger(
@@ -193,6 +206,7 @@ def _meetings() -> Ledger:
             Col("subject", "会议名称", m.subject, width=28, searchable=True),
             Col("place", "地点", m.place, width=14),
             Col("host", "主持人", m.host, width=8),
+            Col("organisations", "参会单位", _participant_names(), width=24),
             Col("decisions", "议定事项", m.decisions, width=30, searchable=True),
         ),
         date_col="held_at",
@@ -327,7 +341,7 @@ def _disputes() -> Ledger:
 
 
 def _criminal() -> Ledger:
-    m = CriminalTransfer
+    m, police = CriminalTransfer, org_alias("police")
     return Ledger(
         "criminal_transfers",
         "行刑衔接",
@@ -341,12 +355,14 @@ def _criminal() -> Ledger:
             Col("report_at", "书面报告时间", m.report_at, "datetime", width=16),
             Col("decision_at", "负责人决定时间", m.decision_at, "datetime", width=16),
             Col("transferred_at", "移送公安时间", m.transferred_at, "datetime", width=16),
+            Col("police", "接收机关", func.coalesce(police.short_name, police.name), width=12),
             Col("police_decision", "公安机关决定", m.police_decision, "term", PoliceDecision, 10),
             Col("deadline_at", "当前期限", m.deadline_at, "datetime", width=16),
         ),
         date_col="flagged_at",
         status_col="status",
         status_term=CriminalTransferStatus,
+        joins=((police, m.police_org_id == police.id),),
     )
 
 

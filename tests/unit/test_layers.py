@@ -1,7 +1,7 @@
 """The one-way dependencies of ARCHITECTURE.md, enforced.
 
-ui and cli → services → storage, domain, documents, reports. domain imports
-nothing of ours but domain. Only ui and the bootstrap import PySide6.
+ui and cli → services → storage, domain, security, documents, reports. domain
+imports nothing of ours but domain; security (passwords, keys) nothing above it. Only ui and the bootstrap import PySide6.
 """
 
 from __future__ import annotations
@@ -39,6 +39,15 @@ FORBIDDEN = {
         "desktop_app.storage",
     ),
     "reports": ("desktop_app.services", "desktop_app.ui", "desktop_app.cli"),
+    # passwords and keys: pure functions, no database, nothing above them
+    "security": (
+        "desktop_app.storage",
+        "desktop_app.services",
+        "desktop_app.ui",
+        "desktop_app.cli",
+        "desktop_app.documents",
+        "desktop_app.reports",
+    ),
 }
 QT_ALLOWED = {"ui", "instance.py", "__main__.py"}
 
