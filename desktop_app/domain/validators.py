@@ -22,6 +22,8 @@ __all__ = [
     "check_text",
     "credit_code_warnings",
     "id_check_char",
+    "is_valid_resident_id",
+    "is_valid_uscc",
     "mask_id_number",
     "mask_name",
     "mask_phone",
@@ -122,6 +124,25 @@ def check_id_number(raw: str, today: date | None = None) -> str:
     return s
 
 
+def is_valid_resident_id(text: object, today: date | None = None) -> bool:
+    """True when :func:`check_id_number` accepts ``text`` (GB 11643 check
+    character, a real birth date not after today, a known province).
+
+    The county part of the address code is not checked, so the ID of someone
+    born before their county code existed, or whose county was since merged,
+    is valid. Full-width digits, spaces, dashes and a lower-case ``x`` are
+    accepted. A 15-digit legacy number is not (the form asks for the 18-digit
+    one); anything that is not a string is ``False``, never an exception.
+    """
+    if not isinstance(text, str):
+        return False
+    try:
+        check_id_number(text, today)
+    except ValidationError:
+        return False
+    return True
+
+
 # GB 32100-2015 统一社会信用代码: ISO 7064 MOD 31-3.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I O Z S V
 USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -196,6 +217,20 @@ def check_credit_code(raw: str) -> str:
     if uscc_check_char(s[:17]) != s[17]:
         raise ValidationError("统一社会信用代码校验码不符，请逐位核对")
     return s
+
+
+def is_valid_uscc(text: object) -> bool:
+    """True when :func:`check_credit_code` accepts ``text`` (GB 32100 alphabet
+    and MOD 31-3 check character). Department, type and region codes are not
+    checked here (tables get amended), so e.g. the 村级集体经济组织 codes
+    ``N2…`` are valid; :func:`credit_code_warnings` lists table mismatches."""
+    if not isinstance(text, str):
+        return False
+    try:
+        check_credit_code(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def credit_code_warnings(code: str) -> list[str]:

@@ -30,13 +30,15 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, RecordType
+from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound, ServiceError
 from desktop_app.storage.models import Attachment
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = settings_service.ATTACHMENT_CEILING_MB * 1024 * 1024  # the setting may lower it
+LIMIT_KEY = "attachment_max_mb"
 _MB = 1024 * 1024
 _CHUNK = 1024 * 1024
 _MAX_SUFFIX = 16
@@ -44,6 +46,7 @@ _MAX_SUFFIX = 16
 _HOOKED = "attachments.hooked"
 _WRITTEN = "attachments.written"  # copies made in this transaction (deleted unless committed)
 _DOOMED = "attachments.doomed"  # stored files to delete once this transaction commits
+_SEEN = "attachments.seen"  # (record type, id, source path) stored in this transaction
 
 
 # --- files follow the transaction ------------------------------------------------------
@@ -51,6 +54,7 @@ _DOOMED = "attachments.doomed"  # stored files to delete once this transaction c
 
 def _on_commit(session: Session) -> None:
     session.info[_WRITTEN] = []
+    session.info[_SEEN] = set()
     for path in session.info.get(_DOOMED, []):
         try:
             path.unlink(missing_ok=True)
@@ -69,6 +73,7 @@ def _on_end(session: Session, transaction: SessionTransaction) -> None:
             log.warning("回滚后未能删除附件副本：%s", path)
     session.info[_WRITTEN] = []
     session.info[_DOOMED] = []
+    session.info[_SEEN] = set()
 
 
 def _hook(session: Session) -> None:
@@ -95,10 +100,21 @@ def human_size(size: int) -> str:
     return f"{size} 字节"
 
 
-def _too_big(name: str, size: int | None = None) -> ServiceError:
+def limit_bytes(session: Session) -> int:
+    """The largest attachment allowed now: the 附件大小上限 setting, never above
+    :data:`MAX_BYTES` (0 or no setting: :data:`MAX_BYTES`)."""
+    value = settings_service.read_all(session).get(LIMIT_KEY)
+    try:
+        mb = int(value or 0)
+    except (TypeError, ValueError):
+        mb = 0
+    return min(mb * _MB, MAX_BYTES) if mb > 0 else MAX_BYTES
+
+
+def _too_big(name: str, limit: int, size: int | None = None) -> ServiceError:
     have = f"（{_mb(size)} MB）" if size is not None else ""
     return ServiceError(
-        f"「{name}」太大{have}，附件不能超过{MAX_BYTES // _MB} MB。请压缩或拆分后再添加。"
+        f"「{name}」太大{have}，附件不能超过{limit // _MB} MB。请压缩或拆分后再添加。"
     )
 
 
@@ -137,7 +153,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _check_source(ctx: ServiceContext, source: Path) -> tuple[str, int]:
+def _check_source(ctx: ServiceContext, source: Path, limit: int) -> tuple[str, int]:
     assert ctx.paths is not None
     name = source.name or str(source)
     try:
@@ -160,12 +176,12 @@ def _check_source(ctx: ServiceContext, source: Path) -> tuple[str, int]:
         raise _unreadable(name, exc) from exc
     if size == 0:
         raise ServiceError(f"「{name}」是空文件（0字节），没有内容，未添加。")
-    if size > MAX_BYTES:
-        raise _too_big(name, size)
+    if size > limit:
+        raise _too_big(name, limit, size)
     return name, size
 
 
-def _copy(source: Path, target: Path, name: str) -> tuple[str, int]:
+def _copy(source: Path, target: Path, name: str, limit: int) -> tuple[str, int]:
     """Stream ``source`` to ``target`` (temp file, fsync, rename); SHA-256 and size."""
     try:
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=".part")
@@ -189,8 +205,8 @@ def _copy(source: Path, target: Path, name: str) -> tuple[str, int]:
                     if not chunk:
                         break
                     size += len(chunk)
-                    if size > MAX_BYTES:
-                        raise _too_big(name)
+                    if size > limit:
+                        raise _too_big(name, limit)
                     digest.update(chunk)
                     try:
                         out.write(chunk)
@@ -244,15 +260,24 @@ def store(
 
     Runs inside the caller's unit of work: if that does not commit, the copy
     is removed again. Refuses (ServiceError, naming the file) a missing file,
-    a folder, an empty file, a file over :data:`MAX_BYTES`, an unreadable one
-    and anything inside the data folder itself.
+    a folder, an empty file, a file over the size limit (:func:`limit_bytes`),
+    an unreadable one, anything inside the data folder itself, and the same
+    file (path) picked twice for one record in one unit of work. Files of the
+    same name are stored under different names, so neither overwrites the
+    other; identical content under another name, or added again later, is
+    another attachment (the SHA-256 is recorded for each).
     """
     ctx = uow.ctx
     if ctx.paths is None:
         raise ServiceError("未设置数据文件夹，无法保存附件。")
     kind = RecordType(record_type)
     source = Path(source)
-    name, _ = _check_source(ctx, source)
+    limit = limit_bytes(uow.session)
+    name, _ = _check_source(ctx, source, limit)
+    picked = (kind.value, record_id, os.path.normcase(os.path.abspath(source)))
+    seen: set[tuple[str, int, str]] = uow.session.info.setdefault(_SEEN, set())
+    if picked in seen:
+        raise ServiceError(f"「{name}」被选了两次，只需添加一次。请去掉重复的文件后重试。")
     year = clock.now().year
     folder = ctx.paths.attachments / str(year)
     try:
@@ -262,8 +287,9 @@ def store(
     stored = f"{uuid.uuid4().hex}{_suffix(source)}"
     target = folder / stored
     _hook(uow.session)
-    digest, size = _copy(source, target, name)
+    digest, size = _copy(source, target, name, limit)
     uow.session.info.setdefault(_WRITTEN, []).append(target)
+    seen.add(picked)
     category = (category or "").strip()[:40] or None
     att = Attachment(
         record_type=kind.value,

@@ -17,12 +17,18 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.clock import now
+from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction
 from desktop_app.storage.models import AuditEntry
 
 # Columns never copied into an audit snapshot (bookkeeping, not content).
 _SKIP = {"created_at", "updated_at", "version"}
+
+
+def now() -> datetime:
+    """The audit trail's clock: the app's clock, looked up at each call (so a test
+    that freezes the app's clock freezes the trail's too; tests may also pin this one)."""
+    return clock.now()
 
 
 def jsonable(value: Any) -> Any:

@@ -22,6 +22,7 @@ from openpyxl.utils.datetime import from_excel
 
 from desktop_app.domain.validators import ValidationError, check_text, parse_date
 from desktop_app.services.errors import ImportFailed, RowProblem, ServiceError
+from desktop_app.services.xlsx_safe import protect
 
 
 @dataclass(frozen=True)
@@ -360,6 +361,7 @@ def build_workbook(title: str, subtitle: str, rows: list[list[Any]]) -> Any:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     ws.append([title])
     ws.merge_cells(f"A1:{last}1")
+    protect(ws["A1"])  # the title comes from the settings
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 32
@@ -378,6 +380,7 @@ def build_workbook(title: str, subtitle: str, rows: list[list[Any]]) -> Any:
     for values in rows:
         ws.append(values)
         for col, cell in zip(COLUMNS, ws[ws.max_row], strict=True):
+            protect(cell)  # text typed as =… or +… stays text
             cell.alignment = centre if col.field in narrow else wrap
             cell.border = border
             if col.field == "transferred_on":

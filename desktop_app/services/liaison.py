@@ -31,6 +31,7 @@ from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import RuleViolation, ServiceError
 from desktop_app.services.letters import cn_date
+from desktop_app.services.xlsx_safe import protect
 from desktop_app.storage.models import Organisation
 
 TITLE = "联合执法协商联络人名单"
@@ -208,10 +209,17 @@ def build_workbook(found: list[LiaisonRow], on: date) -> Workbook:
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for n, r in enumerate(found, start=1):
         ws.append(
-            [n, _clean(r.name), _clean(r.liaison_name), _clean(r.liaison_phone), r.note or None]
+            [
+                n,
+                _clean(r.name),
+                _clean(r.liaison_name),
+                _clean(r.liaison_phone),
+                _clean(r.note) if r.note else None,
+            ]
         )
         cells = ws[ws.max_row]
         for index, cell in enumerate(cells):
+            protect(cell)  # a name typed as =… or +… stays text
             cell.border = border
             cell.alignment = (
                 centre

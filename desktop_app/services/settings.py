@@ -30,6 +30,10 @@ class SettingSpec:
     max_value: int | None = None  # for int settings
 
 
+# The most an attachment may be (services/attachments.MAX_BYTES); the setting
+# below may only lower it, 0 or empty means this ceiling.
+ATTACHMENT_CEILING_MB = 200
+
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("county_name", "所属县（市、区）", "深泽县"),
     SettingSpec("township_name", "乡镇简称", "赵八镇", max_len=20),
@@ -56,6 +60,14 @@ SPECS: tuple[SettingSpec, ...] = (
         int,
         group="行刑衔接",
         max_value=1,
+    ),
+    SettingSpec(
+        "attachment_max_mb",
+        f"单个附件大小上限（MB，最大{ATTACHMENT_CEILING_MB}）",
+        ATTACHMENT_CEILING_MB,
+        int,
+        group="附件",
+        max_value=ATTACHMENT_CEILING_MB,
     ),
 )
 # 发文字号 per document type: {年} is the year, {号} the serial (no 第, no leading zeros).
