@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -146,6 +147,8 @@ def list_backups(paths: DataPaths) -> list[BackupInfo]:
         return []
     found = []
     for p in paths.backups.glob("*.db"):
+        if p.name.startswith("."):  # a temporary file, never a finished copy
+            continue
         try:
             found.append(describe(p))
         except OSError:  # vanished meanwhile
@@ -153,8 +156,32 @@ def list_backups(paths: DataPaths) -> list[BackupInfo]:
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
 
 
+PARTIAL_MAX_AGE_S = 3600  # a copy still being written is minutes old at most
+
+
+def remove_stale_partials(paths: DataPaths) -> list[Path]:
+    """Delete the temporary files of copies that were killed mid-way (power cut,
+    program ended): an hour old or more, so a copy still running is never hit.
+    They are never listed as backups (:func:`list_backups` takes ``*.db``)."""
+    removed = []
+    for p in sqlite.partial_copies(paths.backups):
+        try:
+            if time.time() - p.stat().st_mtime < PARTIAL_MAX_AGE_S:
+                continue
+            p.unlink()
+        except OSError as exc:
+            log.warning("could not remove unfinished copy %s: %s", p, exc)
+            continue
+        removed.append(p)
+    return removed
+
+
 def prune(paths: DataPaths) -> list[Path]:
-    """Delete the automatic/manual copies the rotation no longer keeps; returns them."""
+    """Delete the automatic/manual copies the rotation no longer keeps; returns them.
+
+    Unfinished temporary copies left by a killed backup go too (not returned).
+    """
+    remove_stale_partials(paths)
     rotated = [b for b in list_backups(paths) if b.kind in ROTATED_KINDS]
     keep = backups_to_keep(b.taken_at for b in rotated)
     removed: list[Path] = []
@@ -210,7 +237,7 @@ def backup(
     if dest is None:
         if ctx.paths is None:
             raise ServiceError("未指定备份文件。")
-        dest = ctx.paths.backups / f"{kind}-{_stamp()}.db"
+        dest = sqlite.unused_name(ctx.paths.backups / f"{kind}-{_stamp()}.db")
     dest = Path(dest)
     if dest.is_dir():
         dest = dest / default_name()

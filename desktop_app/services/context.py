@@ -27,6 +27,7 @@ from desktop_app.storage.db import Database
 from desktop_app.storage.models import AuditEntry
 
 ADMIN, OFFICER, VIEWER = "admin", "officer", "viewer"  # AccountRole codes
+DATA_KEY = "data_key"  # Session.info: the context's data key, for services/identity.py
 READ_ONLY_MESSAGE = "「查阅」账户只能查看，不能修改数据。"
 ADMIN_MESSAGE = "只有管理员可以{what}。"
 
@@ -44,6 +45,9 @@ class ServiceContext:
     extra: dict[str, Any] = field(default_factory=dict)
     role: str | None = None
     account_id: int | None = None
+    # The unlocked data key of the complainants' identity (services/identity.py):
+    # set by accounts.LoggedIn.context; None for headless commands and old tests.
+    data_key: bytes | None = field(default=None, repr=False)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self)
@@ -68,6 +72,7 @@ class ServiceContext:
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         with self.db.read() as session:
+            session.info[DATA_KEY] = self.data_key
             yield session
 
     def as_operator(
@@ -76,8 +81,14 @@ class ServiceContext:
         name: str | None,
         role: str | None = None,
         account_id: int | None = None,
+        data_key: bytes | None = None,
     ) -> ServiceContext:
-        return ServiceContext(self.db, self.paths, staff_id, name, self.extra, role, account_id)
+        """Acting as another operator; the unlocked data key is carried over
+        (``data_key`` replaces it, for a new log-in)."""
+        key = data_key if data_key is not None else self.data_key
+        return ServiceContext(
+            self.db, self.paths, staff_id, name, self.extra, role, account_id, key
+        )
 
     @property
     def data_dir(self) -> Path | None:
@@ -94,6 +105,7 @@ class UnitOfWork:
 
     def __enter__(self) -> Self:
         self.session = self.ctx.db.write_session()
+        self.session.info[DATA_KEY] = self.ctx.data_key
         if self.ctx.read_only:  # a 查阅 account writes nothing but the audit trail
             event.listen(self.session, "before_flush", _audit_only)
         return self
@@ -119,6 +131,9 @@ class UnitOfWork:
                     raise ServiceError(_operational_message(err)) from err
             else:
                 self.session.rollback()
+                if isinstance(exc, OperationalError):  # a full disk, a lock met mid-way:
+                    # the clerk gets the sentence, not SQLite's text with its parameters
+                    raise ServiceError(_operational_message(exc)) from exc
         finally:
             self.session.close()
 
@@ -127,6 +142,8 @@ class UnitOfWork:
             self.session.flush()
         except StaleDataError as err:
             raise Conflict("这条记录已被其他人修改，请刷新后重新操作。") from err
+        except OperationalError as err:
+            raise ServiceError(_operational_message(err)) from err
 
     def audit(
         self,

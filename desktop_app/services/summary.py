@@ -59,6 +59,7 @@ from desktop_app.services.summary_sheets import (
     write_stats_sheet,
     write_year_sheet,
 )
+from desktop_app.storage import sqlite
 from desktop_app.storage.models import Complaint, Staff
 
 Progress = Callable[[int, int], None]
@@ -291,7 +292,7 @@ def _save(
             f"无法写入「{path.name}」：文件可能正在被 Excel 或 WPS 打开，请关闭后重试。"
         ) from exc
     except OSError as exc:
-        raise ServiceError(f"保存「{path.name}」失败：{exc.strerror or exc}") from exc
+        raise ServiceError(f"保存「{path.name}」失败：{sqlite.failure_reason(exc)}。") from exc
     finally:
         tmp.unlink(missing_ok=True)
 

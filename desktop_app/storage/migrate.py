@@ -46,22 +46,28 @@ def ensure_not_newer(revision: str | None) -> None:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
-    """Run pending migrations on one connection, foreign keys off on SQLite."""
+    """Run pending migrations on one connection.
+
+    On SQLite: foreign keys off (a batch rebuild drops and re-creates tables),
+    leftover ``_alembic_tmp_*`` tables of a crashed run dropped, and every
+    pending migration in ONE transaction, so that a crash or an error leaves
+    the database exactly at its old revision, never half-way.
+    """
     with engine.connect() as conn:
         if sqlite.is_sqlite(conn):
-            sqlite.drop_orphan_batch_tables(conn)
-            with sqlite.foreign_keys_off(conn):
+            with sqlite.foreign_keys_off(conn), conn.begin():
+                sqlite.drop_orphan_batch_tables(conn)
                 _upgrade(conn, target)
         else:
             _upgrade(conn, target)
+            if conn.in_transaction():
+                conn.commit()
 
 
 def _upgrade(conn: Connection, target: str) -> None:
     cfg = alembic_config()
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, target)
-    if conn.in_transaction():
-        conn.commit()
 
 
 def new_revision(message: str) -> None:

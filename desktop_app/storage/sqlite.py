@@ -165,14 +165,39 @@ def drop_orphan_batch_tables(conn: Connection) -> list[str]:
     return names
 
 
+def _set_foreign_keys(conn: Connection, on: bool) -> None:
+    # Straight on the DB-API connection: through SQLAlchemy the statement would
+    # autobegin a transaction first (our BEGIN), and inside one SQLite silently
+    # ignores this PRAGMA.
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    state = raw.execute("PRAGMA foreign_keys").fetchone()[0]
+    if bool(state) != on:
+        raise StorageError(f"无法{'打开' if on else '关闭'}外键检查（PRAGMA foreign_keys）。")
+
+
 @contextlib.contextmanager
 def foreign_keys_off(conn: Connection) -> Iterator[None]:
-    """Foreign keys off for a migration (the PRAGMA is a no-op inside a transaction)."""
-    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    """Foreign keys really off for a migration, and on again afterwards.
+
+    The PRAGMA is a no-op inside a transaction, so any transaction the
+    connection has open is committed first, and the caller begins its own
+    inside this block. (Before this was fixed the PRAGMA ran inside the
+    autobegun transaction and did nothing: a batch rebuild of ``staff`` failed
+    with "FOREIGN KEY constraint failed" as soon as any record referred to a
+    staff member, and a rebuilt parent table would have cascade-deleted its
+    children.)
+    """
+    if conn.in_transaction():
+        conn.commit()
+    _set_foreign_keys(conn, False)
     try:
         yield
     finally:
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        if conn.in_transaction():
+            conn.rollback()
+        _set_foreign_keys(conn, True)
 
 
 def user_table_count(path: Path) -> int:
@@ -219,6 +244,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
+PARTIAL_SUFFIX = ".partial"  # a backup being written (see backup_file)
 
 
 def _remove_quietly(*paths: Path) -> None:
@@ -285,7 +311,7 @@ def backup_file(
         free = shutil.disk_usage(dest.parent).free
         if free < needed:
             raise OSError(errno.ENOSPC, "No space left on device", str(dest.parent))
-        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=PARTIAL_SUFFIX, dir=dest.parent)
         os.close(fd)
         tmp = Path(name)
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -330,6 +356,27 @@ def backup_file(
         if tmp is not None:
             _remove_quietly(tmp, *(Path(str(tmp) + s) for s in SIDE_FILES))
     return dest
+
+
+def unused_name(path: Path) -> Path:
+    """``path``, or ``<stem>-2<suffix>``, ``-3`` … if taken (two copies in one second)."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def partial_copies(folder: Path) -> list[Path]:
+    """Temporary files :func:`backup_file` leaves when it is killed mid-copy
+    (``.<name>.<random>.partial`` and their -journal): never a backup."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.glob(f".*{PARTIAL_SUFFIX}*")
+        if p.is_file() and any(p.name.endswith(PARTIAL_SUFFIX + s) for s in ("", *SIDE_FILES))
+    )
 
 
 def move_aside(path: Path, stamp: str, label: str = "damaged") -> list[Path]:

@@ -69,8 +69,13 @@ def open_database(url: str, *, backup_dir: Path | None = None) -> OpenResult:
         if stored != head:
             if db_path is not None and not created and backup_dir is not None:
                 stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+                # A run killed after its copy and restarted in the same second
+                # finds that name taken: a second copy, never a refusal to start.
                 backup = sqlite.backup_file(
-                    db_path, backup_dir / f"pre-migration-{stamp}-{stored or 'empty'}.db"
+                    db_path,
+                    sqlite.unused_name(
+                        backup_dir / f"pre-migration-{stamp}-{stored or 'empty'}.db"
+                    ),
                 )
                 log.info("pre-migration backup %s", backup)
             migrate.upgrade(db.engine)

@@ -87,18 +87,8 @@ def test_after_freeing_space_saving_works_again(disk: FullDisk) -> None:
     assert staff.save(disk.ctx, person(999))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OperationalError,
-    reason=(
-        "UnitOfWork.__exit__ maps OperationalError to the clear message only when the "
-        "commit fails; a service that flushes inside the unit of work (nearly all) lets "
-        "the raw sqlite3 error through, SQL and parameters (personal data) included. "
-        "Fix belongs in services/context.py (not owned by this suite)."
-    ),
-)
 def test_a_full_disk_during_a_save_gives_the_clear_message(disk: FullDisk) -> None:
     with pytest.raises(ServiceError) as caught:
         for i in range(200):
             staff.save(disk.ctx, person(i))
-    assert str(caught.value) == FULL_MESSAGE
+    assert str(caught.value) == FULL_MESSAGE  # no SQL, no parameters (personal data)
