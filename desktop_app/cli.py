@@ -13,16 +13,20 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop_app import __version__
 from desktop_app.paths import DataPaths, data_paths, database_url
 from desktop_app.services.errors import ImportFailed, ServiceError
 from desktop_app.storage.errors import StorageError
 
+if TYPE_CHECKING:
+    from desktop_app.services.context import ServiceContext
+
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+PASSWORD_ENV = "TOWNSHIP_PASSWORD"  # for scripts: the --login password
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -101,9 +105,24 @@ def build_parser() -> argparse.ArgumentParser:
         x.add_argument(
             "--include-personal",
             action="store_true",
-            help="包含投诉举报人信息（须以获准查看的人员身份 --operator 导出，并记入操作留痕）",
+            help="包含投诉举报人信息（须用获准查看的人员的账户 --login 登录，并记入操作留痕）",
         )
         x.add_argument("--operator", metavar="姓名", help="以该工作人员身份导出")
+        x.add_argument(
+            "--login",
+            metavar="NAME",
+            help=f"以该登录账户导出（密码在提示时输入，或取自环境变量 {PASSWORD_ENV}）",
+        )
+
+    ra = sub.add_parser(
+        "reset-admin", help="忘记管理员密码：用恢复密钥为管理员设置临时密码（须先关闭程序）"
+    )
+    ra.add_argument("--login", metavar="NAME", help="管理员登录名（默认为第一个管理员）")
+    ra.add_argument(
+        "--recovery-key",
+        metavar="KEY",
+        help="首次设置管理员时打印的恢复密钥（不填则在提示时输入）",
+    )
     return p
 
 
@@ -381,6 +400,63 @@ def cmd_letter(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def _encrypted(ctx: ServiceContext) -> bool:
+    from desktop_app.services import identity
+
+    return identity.is_encrypted(ctx)
+
+
+def _log_in(ctx: ServiceContext, login: str, operator: str | None) -> ServiceContext:
+    """The context logged in as ``login`` (its data key unlocked); the password
+    from :data:`PASSWORD_ENV` or typed at the prompt (not echoed)."""
+    import getpass
+    import os
+
+    from desktop_app.services import accounts
+
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = getpass.getpass(f"账户「{login}」的密码：")
+    who = accounts.log_in(ctx, login, password)
+    if operator and operator.strip() != who.staff_name:
+        raise ServiceError(
+            f"--operator「{operator}」与登录账户「{login}」（{who.staff_name}）不是同一人。"
+        )
+    return who.context(ctx)
+
+
+def cmd_reset_admin(args: argparse.Namespace, paths: DataPaths) -> int:
+    """忘记管理员密码 (README): a temporary password for an administrator, with the
+    recovery key printed at the first set-up; never while the program runs."""
+    import getpass
+
+    from desktop_app.instance import InstanceLock
+    from desktop_app.services import accounts
+
+    if not paths.database.exists() and database_url(paths) == f"sqlite:///{paths.database}":
+        return _fail(f"数据库不存在：{paths.database}")
+    lock = InstanceLock(paths)
+    if not lock.acquire():
+        return _fail(
+            f"程序正在使用这个数据文件夹（{lock.holder()}），请先关闭程序再找回管理员密码。",
+            EXIT_LOCKED,
+        )
+    try:
+        ctx = _open(paths)
+        try:
+            key = args.recovery_key
+            if key is None and _encrypted(ctx):
+                key = getpass.getpass("恢复密钥（8组、每组5个字母或数字）：")
+            name, temp = accounts.recover_admin(ctx, args.login, key)
+        finally:
+            ctx.db.close()
+    finally:
+        lock.release()
+    print(f"已为管理员「{name}」设置临时密码：{temp}")
+    print("请用这个临时密码登录程序，登录后须立即设置新密码。恢复密钥仍然有效，请妥善保管。")
+    return EXIT_OK
+
+
 def cmd_export_summary(args: argparse.Namespace, paths: DataPaths) -> int:
     import re
 
@@ -392,9 +468,9 @@ def cmd_export_summary(args: argparse.Namespace, paths: DataPaths) -> int:
     if found is None or (not yearly and not 1 <= int(found.group(2)) <= 12):
         shape = "YYYY，如 2026" if yearly else "YYYY-MM，如 2026-11"
         return _fail(f"汇总期间有误：{args.period}（应为 {shape}）", EXIT_USAGE)
-    if args.include_personal and not args.operator:
+    if args.include_personal and not (args.operator or args.login):
         return _fail(
-            "导出投诉举报人信息须用 --operator 指明获准查看的工作人员（举报人信息保密）。",
+            "导出投诉举报人信息须用 --login 以获准查看的人员的账户登录（举报人信息保密）。",
             EXIT_USAGE,
         )
     output = Path(args.output)
@@ -402,7 +478,15 @@ def cmd_export_summary(args: argparse.Namespace, paths: DataPaths) -> int:
         return _fail(f"输出文件已存在，未覆盖：{output}（确需覆盖请加 --overwrite）")
     ctx = _open(paths)
     try:
-        if args.operator:
+        if args.login:
+            ctx = _log_in(ctx, args.login, args.operator)
+        elif args.include_personal and _encrypted(ctx):
+            return _fail(
+                "投诉举报人信息已加密保存：导出时须用 --login 以获准查看的人员的账户登录"
+                f"（密码在提示时输入，或取自环境变量 {PASSWORD_ENV}）。",
+                EXIT_USAGE,
+            )
+        elif args.operator:
             ctx = _as_staff(ctx, args.operator)
         options = {
             "include_personal": args.include_personal,
@@ -433,6 +517,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
     "letter": cmd_letter,
     "export-month": cmd_export_summary,
     "export-year": cmd_export_summary,
+    "reset-admin": cmd_reset_admin,
 }
 
 

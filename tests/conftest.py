@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 
 from desktop_app.domain import clock
-from desktop_app.security import passwords
 from desktop_app.paths import DataPaths
+from desktop_app.security import passwords
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.seed import seed_reference_data
 from desktop_app.storage.startup import open_database
-
 
 # argon2id at its real cost (≈0.3 s a hash) would make every log-in test slow; the
 # real profile is checked once in tests/services/test_accounts.py.

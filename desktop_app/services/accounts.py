@@ -16,13 +16,25 @@ every change but the audit trail, see :class:`context.UnitOfWork`).
   command ``reset-admin`` on the PC itself (README, 忘记管理员密码).
 * There is always one active administrator: the last one can be neither
   demoted nor disabled.
+
+Encryption of the complainants' identity (:mod:`identity`): the first
+administrator's set-up creates the data key and a recovery key (shown once,
+:attr:`LoggedIn.recovery_key`); every account keeps the data key wrapped under
+its own password — made by :func:`create_account`, renewed by
+:func:`change_password`, :func:`reset_password` and :func:`recover_admin` — and
+:func:`log_in` unwraps it into the context (:attr:`LoggedIn.data_key`). A
+database upgraded from before encryption gets its data key at the first
+administrator log-in (again with a recovery key to show); accounts made before
+that get theirs at an administrator's password reset.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,6 +42,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AccountRole, AuditAction, RecordType, StaffRole
 from desktop_app.security import passwords
+from desktop_app.services import audit, identity
 from desktop_app.services.context import ServiceContext, check_version
 from desktop_app.services.errors import InvalidInput, NotFound, RuleViolation, ServiceError
 from desktop_app.services.forms import Checker
@@ -53,10 +66,18 @@ class LoggedIn:
     login_name: str
     role: AccountRole
     must_change_password: bool
+    # The unlocked data key (None: no key yet — a database without encryption, or
+    # an account made before it, until an administrator resets its password).
+    data_key: bytes | None = field(default=None, repr=False, compare=False)
+    # Set only when this call created the data key (first administrator, or the
+    # first administrator log-in after the upgrade): show it once, to be printed.
+    recovery_key: str | None = field(default=None, repr=False, compare=False)
 
     def context(self, ctx: ServiceContext) -> ServiceContext:
-        """``ctx`` acting as this account: the audit trail names its staff member."""
-        return ctx.as_operator(self.staff_id, self.staff_name, self.role.value, self.account_id)
+        """``ctx`` acting as this account: the audit trail names its staff member,
+        the complainants' identity opens with its data key."""
+        acting = ctx.as_operator(self.staff_id, self.staff_name, self.role.value, self.account_id)
+        return dataclasses.replace(acting, data_key=self.data_key)
 
 
 @dataclass(frozen=True)
@@ -124,10 +145,29 @@ def _active_admins(s: Session) -> int:
     )
 
 
-def _logged_in(a: Account) -> LoggedIn:
+def _logged_in(a: Account, key: bytes | None = None, recovery: str | None = None) -> LoggedIn:
     return LoggedIn(
-        a.id, a.staff_id, a.staff.name, a.login_name, AccountRole(a.role), a.must_change_password
+        a.id,
+        a.staff_id,
+        a.staff.name,
+        a.login_name,
+        AccountRole(a.role),
+        a.must_change_password,
+        key,
+        recovery,
     )
+
+
+def _key_for_others(ctx: ServiceContext, s: Session, what: str) -> bytes | None:
+    """The administrator's unlocked data key, to wrap it for another account;
+    None when the database has none yet."""
+    if not identity.has_data_key(s):
+        return None
+    if ctx.data_key is None:
+        raise identity.LoginRequired(
+            f"投诉举报人信息已加密保存，{what}须由管理员登录后操作（登录时解锁数据密钥）。"
+        )
+    return ctx.data_key
 
 
 # --- first start and log-in ---------------------------------------------------------------
@@ -148,7 +188,12 @@ def set_up_first_admin(
     staff_id: int | None = None,
 ) -> LoggedIn:
     """The first administrator, for an existing member of staff (``staff_id``) or a
-    new one named ``staff_name``. Refused once any account exists."""
+    new one named ``staff_name``. Refused once any account exists.
+
+    Also creates the data key, wrapped under this password and under a new
+    recovery key, and encrypts the complainants recorded so far — all in the
+    same transaction. The result's ``recovery_key`` must be shown (to print)
+    now: it is stored nowhere."""
     with ctx.uow() as uow:
         s = uow.session
         if s.execute(select(Account.id).limit(1)).first() is not None:
@@ -183,7 +228,21 @@ def set_up_first_admin(
             account.id,
             f"首次使用：设置管理员账户「{name}」（{person.name}）",
         )
-        return _logged_in(account)
+        key, recovery = _create_data_key(uow, account, password)
+        return _logged_in(account, key, recovery)
+
+
+def _create_data_key(uow: Any, account: Account, password: str) -> tuple[bytes, str]:
+    s = uow.session
+    key, recovery, n = identity.create_data_key(s)
+    identity.wrap_for_account(s, account.id, key, password)
+    uow.audit(
+        AuditAction.CREATE,
+        RECORD,
+        account.id,
+        f"生成数据密钥和恢复密钥，投诉举报人信息改为加密保存（已加密 {n} 条）",
+    )
+    return key, recovery
 
 
 def log_in(ctx: ServiceContext, login_name: str, password: str) -> LoggedIn:
@@ -217,16 +276,29 @@ def log_in(ctx: ServiceContext, login_name: str, password: str) -> LoggedIn:
         else:
             if passwords.needs_rehash(account.password_hash):
                 account.password_hash = passwords.hash_password(password)
+            key = identity.unwrap_for_account(s, account.id, password)
+            recovery: str | None = None
+            if key is not None and identity.wrap_outdated(s, account.id):
+                identity.wrap_for_account(s, account.id, key, password)
+            if (
+                key is None and account.role == AccountRole.ADMIN and not identity.has_data_key(s)
+            ):  # a database from before encryption: its first administrator log-in
+                key, recovery = _create_data_key(uow, account, password)
             account.failed_logins = 0
             account.locked_until = None
             account.last_login_at = at
-            who = _logged_in(account)
+            who = _logged_in(account, key, recovery)
             uow.session.info["operator"] = who.staff_id
-            uow.audit(
-                AuditAction.LOGIN,
-                RECORD,
-                account.id,
-                f"{who.staff_name}（{who.login_name}，{who.role.label}）登录",
+            audit.append(  # the entry names who logged in, not the context before it
+                uow.session,
+                operator_id=who.staff_id,
+                operator_name=who.staff_name,
+                action=AuditAction.LOGIN,
+                record_type=RECORD,
+                record_id=account.id,
+                summary=f"{who.staff_name}（{who.login_name}，{who.role.label}）登录",
+                before=None,
+                after=None,
             )
             return who
     raise LoginFailed(failure or WRONG)
@@ -273,8 +345,14 @@ def change_password(ctx: ServiceContext, account_id: int, old: str, new: str, co
         if not c.problems and new == old:
             c.fail("password", "新密码不能与原密码相同。")
         c.raise_if_any()
+        s = uow.session
+        key = ctx.data_key if ctx.account_id == account.id else None
+        if key is None:
+            key = identity.unwrap_for_account(s, account.id, old)
         account.password_hash = passwords.hash_password(new)
         account.must_change_password = False
+        if key is not None:  # the data key, now under the new password
+            identity.wrap_for_account(s, account.id, key, new)
         uow.audit(AuditAction.PASSWORD, RECORD, account.id, f"{account.login_name} 修改了密码")
 
 
@@ -287,6 +365,9 @@ def reset_password(ctx: ServiceContext, account_id: int, new: str, confirm: str)
         c = Checker()
         _new_password(c, new, confirm, account.login_name)
         c.raise_if_any()
+        key = _key_for_others(ctx, uow.session, "重置密码")
+        if key is not None:  # the data key under the temporary password
+            identity.wrap_for_account(uow.session, account.id, key, new)
         account.password_hash = passwords.hash_password(new)
         account.must_change_password = True
         account.failed_logins = 0
@@ -318,11 +399,29 @@ def temporary_password() -> str:
             return text
 
 
-def recover_admin(ctx: ServiceContext, login_name: str | None = None) -> tuple[str, str]:
+def recover_admin(
+    ctx: ServiceContext, login_name: str | None, recovery_key: str | None
+) -> tuple[str, str]:
     """忘记管理员密码: a new temporary password for an administrator (the named one,
-    or the first active one), to be changed at log-in. Only for the headless
-    ``reset-admin`` command, run on the PC that holds the data folder."""
+    or the first active one), to be changed at log-in; returns (login name,
+    temporary password). Only for the headless ``reset-admin`` command, run on
+    the PC that holds the data folder.
+
+    The recovery key printed at the first set-up is required once the data key
+    exists: the data key is unwrapped with it and wrapped under the temporary
+    password. A wrong key writes nothing but a refused attempt in the audit trail."""
     temp = temporary_password()
+    try:
+        return _recover_admin(ctx, login_name, recovery_key, temp)
+    except RuleViolation as err:
+        with ctx.uow() as uow:
+            uow.audit(AuditAction.PASSWORD, RECORD, None, f"通过命令行恢复管理员密码被拒绝：{err}")
+        raise
+
+
+def _recover_admin(
+    ctx: ServiceContext, login_name: str | None, recovery_key: str | None, temp: str
+) -> tuple[str, str]:
     with ctx.uow() as uow:
         s = uow.session
         q = select(Account).where(Account.role == AccountRole.ADMIN).order_by(Account.id)
@@ -336,6 +435,13 @@ def recover_admin(ctx: ServiceContext, login_name: str | None = None) -> tuple[s
                 account = s.execute(q.limit(1)).scalar_one_or_none()
             if account is None:
                 raise NotFound("还没有任何账户：启动程序即可设置管理员。")
+        if identity.has_data_key(s):
+            if not (recovery_key or "").strip():
+                raise RuleViolation(
+                    "投诉举报人信息已加密保存，找回管理员密码须提供首次设置管理员时打印的恢复密钥。"
+                )
+            key = identity.unwrap_with_recovery(s, recovery_key or "")
+            identity.wrap_for_account(s, account.id, key, temp)
         account.password_hash = passwords.hash_password(temp)
         account.must_change_password = True
         account.active = True
@@ -348,6 +454,21 @@ def recover_admin(ctx: ServiceContext, login_name: str | None = None) -> tuple[s
             f"通过命令行恢复管理员「{account.login_name}」的密码（下次登录须修改）",
         )
         return account.login_name, temp
+
+
+def new_recovery_key(ctx: ServiceContext) -> str:
+    """重新生成恢复密钥: a new recovery key for the data key (the old one stops
+    working), to be shown once and printed. For a logged-in administrator."""
+    ctx.require_admin("重新生成恢复密钥")
+    with ctx.uow() as uow:
+        s = uow.session
+        if not identity.has_data_key(s):
+            raise RuleViolation("还没有数据密钥：请先用管理员账户登录。")
+        key = _key_for_others(ctx, s, "重新生成恢复密钥")
+        assert key is not None
+        text = identity.new_recovery_wrap(s, key)
+        uow.audit(AuditAction.UPDATE, RECORD, ctx.account_id, "重新生成恢复密钥（原恢复密钥作废）")
+        return text
 
 
 # --- accounts -----------------------------------------------------------------------------
@@ -411,6 +532,7 @@ def create_account(
         _new_password(c, password, confirm, name)
         c.raise_if_any()
         assert person is not None and which is not None
+        key = _key_for_others(ctx, s, "添加账户")
         account = Account(
             staff_id=person.id,
             login_name=name,
@@ -421,6 +543,8 @@ def create_account(
         )
         s.add(account)
         uow.flush()
+        if key is not None:
+            identity.wrap_for_account(s, account.id, key, password)
         uow.audit(
             AuditAction.CREATE,
             RECORD,
@@ -487,6 +611,7 @@ __all__ = [
     "log_in",
     "log_out",
     "needs_setup",
+    "new_recovery_key",
     "recover_admin",
     "reset_password",
     "set_up_first_admin",

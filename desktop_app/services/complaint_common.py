@@ -45,7 +45,7 @@ from desktop_app.domain.terms import (
     RecordType,
     Urgency,
 )
-from desktop_app.services import audit
+from desktop_app.services import audit, identity
 from desktop_app.services import settings as settings_service
 from desktop_app.services.context import UnitOfWork
 from desktop_app.services.errors import NotFound, RuleViolation
@@ -137,16 +137,23 @@ def township_has(m: PenaltyMatter, on: date) -> bool:
 
 @dataclass(frozen=True)
 class Secrets:
+    """The identity to keep out of texts, in clear. ``locked``: it is encrypted
+    and the context has no key (services/identity.py), so texts cannot be
+    checked — :func:`keep_out` then refuses them."""
+
     name: str | None = None
     phone: str | None = None
     id_number: str | None = None
     address: str | None = None
+    locked: bool = False
 
     @classmethod
     def of(cls, p: Complainant | None) -> Secrets:
-        if p is None:
+        """Opened with the key of the session ``p`` was loaded in."""
+        person = identity.open_person(p)
+        if person is None:
             return cls()
-        return cls(p.name, p.phone, p.id_number, p.address)
+        return cls(person.name, person.phone, person.id_number, person.address, person.locked)
 
     def __bool__(self) -> bool:
         return any((self.name, self.phone, self.id_number, self.address))
@@ -196,6 +203,9 @@ def keep_out(c: Checker, field: str, text: str | None, label: str, secrets: Secr
     and letters to other organisations show it, the identity must stay in its own
     table."""
     if field in c.problems:
+        return
+    if secrets.locked and text:
+        c.fail(field, identity.LOGIN_NEEDED)
         return
     kind = identity_in(text, secrets)
     if kind:

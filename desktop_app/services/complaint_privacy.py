@@ -6,6 +6,10 @@ everyone (王*, 138****0000, 1101**********123X), in full only for the
 staff member who took the complaint (首问责任人) and staff flagged
 ``sees_complainants`` — and every full view, or refused attempt, is written
 to the audit trail naming the complaint and the purpose, never the person.
+
+Stored encrypted (services/identity.py): a context without the data key sees
+:data:`identity.PLACEHOLDER` where the masked name would be, and is told to
+log in (:class:`identity.LoginRequired`) where the full identity is needed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from desktop_app.domain.terms import (
     ComplaintStatus,
 )
 from desktop_app.domain.validators import mask_id_number, mask_name, mask_phone
+from desktop_app.services import identity
 from desktop_app.services.complaint_common import RECORD, Secrets, load, scrub
 from desktop_app.services.complaint_flow import outcome_locked
 from desktop_app.services.complaint_forms import ComplainantInput, ComplaintInput
@@ -83,9 +88,14 @@ def can_see_complainant(ctx: ServiceContext, complaint_id: int) -> bool:
 
 
 def _view(c: Complaint, masked: bool) -> ComplainantView:
-    p = c.complainant
-    if c.anonymous or p is None:
+    if c.anonymous or c.complainant is None:
         return ComplainantView("", "", "", "", anonymous=bool(c.anonymous), masked=False)
+    # a list never fails (what cannot be opened shows as locked); the full view does
+    opener = identity.open_person if masked else identity.require_person
+    p = opener(c.complainant)
+    assert p is not None
+    if p.locked:
+        return ComplainantView(identity.PLACEHOLDER, "", "", "", anonymous=False, masked=True)
     if not masked:
         return ComplainantView(
             p.name or "", p.phone or "", p.id_number or "", p.address or "", False, False
@@ -117,8 +127,8 @@ def reveal_complainant(
         c = load(s, complaint_id)
         allowed = _may_see(s, ctx, c)
         serial = c.serial
+        view = _view(c, masked=not allowed)  # allowed without the key: LoginRequired
         why = scrub((purpose or "").strip()[:200], Secrets.of(c.complainant))
-        view = _view(c, masked=False)
     what = f"投诉举报 {serial} 的投诉举报人信息"
     with ctx.uow() as uow:
         if allowed:
@@ -157,7 +167,7 @@ def edit_input(ctx: ServiceContext, complaint_id: int) -> tuple[ComplaintInput, 
             raise RuleViolation("已登记核实结果的投诉举报不能再修改登记内容。")
         if not may_edit(s, ctx, c):
             raise RuleViolation(EDIT_REFUSED)
-        p = c.complainant
+        p = identity.require_person(c.complainant)
         data = ComplaintInput(
             received_at=c.received_at,
             channel=c.channel,

@@ -30,7 +30,7 @@ from desktop_app.domain.terms import (
     ReferralStatus,
     Urgency,
 )
-from desktop_app.services import audit
+from desktop_app.services import audit, identity
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services.complaint_common import (
     Secrets,
@@ -71,8 +71,17 @@ def _cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _prefill(s: Session, c: Complaint) -> OutgoingInput:
+def _secrets(c: Complaint) -> Secrets:
+    """The identity to keep out of what goes to a department: it must be readable
+    (an encrypted one needs the logged-in key), or nothing can be checked."""
     secrets = Secrets.of(c.complainant)
+    if secrets.locked:
+        raise identity.LoginRequired()
+    return secrets
+
+
+def _prefill(s: Session, c: Complaint) -> OutgoingInput:
+    secrets = _secrets(c)
     matter = s.get(PenaltyMatter, c.penalty_matter_id) if c.penalty_matter_id else None
     reported = reported_matter(c.content)
     what = matter_core(matter.name) if matter else first_sentence(reported)
@@ -145,7 +154,7 @@ def _leaks(r: Referral, secrets: Secrets) -> str | None:
 def _link(uow: UnitOfWork, c: Complaint, r: Referral) -> None:
     """Tie the transfer to the complaint, with the (redacted) complaint material."""
     s = uow.session
-    why = _leaks(r, Secrets.of(c.complainant))
+    why = _leaks(r, _secrets(c))
     if why:
         raise RuleViolation(
             f"案件移送 {r.serial} {why}。移送材料发往其他单位，不得出现投诉举报人信息"

@@ -34,7 +34,7 @@ from desktop_app.domain.terms import (
     ComplaintStatus,
     MaterialKind,
 )
-from desktop_app.services import attachments, audit, catalog
+from desktop_app.services import attachments, audit, catalog, identity
 from desktop_app.services.complaint_common import (
     RECORD,
     Secrets,
@@ -77,7 +77,6 @@ from desktop_app.services.record_history import HistoryRow
 from desktop_app.services.referral_forms import PartyInput
 from desktop_app.services.serials import next_serial
 from desktop_app.storage.models import (
-    Complainant,
     Complaint,
     Material,
     Organisation,
@@ -168,8 +167,8 @@ def register(ctx: ServiceContext, data: ComplaintInput, materials: Sequence[Path
         )
         s.add(c)
         uow.flush()
-        if person is not None:
-            s.add(Complainant(complaint_id=c.id, **person))
+        if person is not None:  # encrypted once the database has a data key
+            s.add(identity.new_complainant(s, c.id, person))
         if materials and c.informing_org_id is not None:
             c.materials_handed_over = True  # the files are the materials handed over
         settle(uow, c, None)
@@ -210,18 +209,18 @@ def update(
         for key, value in values.items():
             setattr(c, key, value)
         old = c.complainant
+        was = identity.require_person(old)  # in clear: may_edit let this operator see it
         changed = [
             label
             for key, label in PERSON_LABELS.items()
-            if (getattr(old, key) if old else None) != (person or {}).get(key)
+            if (getattr(was, key) if was else None) != (person or {}).get(key)
         ]
         if person is None and old is not None:
             c.complainant = None
         elif person is not None and old is None:
-            c.complainant = Complainant(**person)
-        elif person is not None and old is not None:
-            for key, value in person.items():
-                setattr(old, key, value)
+            c.complainant = identity.new_complainant(s, c.id, person)
+        elif person is not None and old is not None and changed:
+            identity.set_person(s, old, person)
         settle(uow, c, None)
         uow.flush()
         b, a = audit.diff(before, audit.snapshot(c))

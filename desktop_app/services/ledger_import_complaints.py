@@ -60,6 +60,7 @@ from desktop_app.domain.terms import (
     PartyKind,
     RecordType,
 )
+from desktop_app.services import identity
 from desktop_app.services import settings as settings_service
 from desktop_app.services.complaint_common import Secrets, clock_of, duties, keep_out
 from desktop_app.services.complaint_forms import ComplainantInput, ComplaintInput, check_complaint
@@ -364,6 +365,9 @@ def _check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any, Probl
             problems[fld] = who + problems[fld]
     c = Checker()
     c.problems.update({**problems, **pre.problems})
+    locked = identity.need_key(s, person)  # encrypted identities need the log-in key
+    if locked and "complainant_name" not in c.problems:
+        c.fail("complainant_name", locked)
     received = values["received_at"]
     secrets = Secrets(**person) if person else Secrets()
     named = not values["anonymous"]
@@ -514,6 +518,7 @@ def _build(p: Prepared, cal: WorkCalendar) -> Complaint:
     c = Complaint(**p.values)
     person = p.extra.get("person")
     if person is not None:  # the identity in its own table, as complaints.register keeps it
+        # (encrypted when it is written: identity's flush hook, the complaint id is known then)
         c.complainant = Complainant(**person)
     return c
 

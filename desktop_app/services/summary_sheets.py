@@ -16,7 +16,7 @@ room to spare on the page.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.deadlines import is_end_of_day
+from desktop_app.services import identity
 from desktop_app.services.ledger_types import Col, Ledger
 from desktop_app.services.summary_figures import (
     FEEDBACK_STEP,
@@ -91,7 +92,8 @@ MIDDLE = Alignment(vertical="center")
 
 @dataclass(frozen=True)
 class ExtraCol:
-    """A column outside the ledger declaration (the complainant's identity)."""
+    """A column outside the ledger declaration (the complainant's identity:
+    ``key`` "complainant_<column>", the value opened by :func:`ledger_rows`)."""
 
     key: str
     label: str
@@ -151,7 +153,9 @@ class Sheet:
             self._styles[key] = copy(c._style)
         else:
             c._style = copy(style)
-        return c
+        from desktop_app.services.xlsx_safe import protect  # text never runs as a formula
+
+        return protect(c)
 
     def append(self, cells: Sequence[Any], spans: dict[int, int] | None = None) -> None:
         """One row; ``spans`` (column index → columns) merges a cell with the next ones.
@@ -222,6 +226,8 @@ def ledger_rows(
     """The ledger's declared columns (plus ``extra``) of the records matching ``where``,
     streamed in the ledger's date order."""
     exprs = [c.expr for c in ledger.columns] + [e.expr for e in extra]
+    if extra:  # the complaint id: the encrypted identity opens only in its own row
+        exprs.append(Complaint.id)
     stmt = select(*exprs).select_from(ledger.model)
     for target, onclause in ledger.joins:
         stmt = stmt.outerjoin(target, onclause)
@@ -229,7 +235,26 @@ def ledger_rows(
         stmt = stmt.outerjoin(Complainant, Complainant.complaint_id == Complaint.id)
     when = ledger.column(ledger.date_col).expr
     stmt = stmt.where(where).order_by(when, ledger.model.id)
-    yield from s.execute(stmt.execution_options(yield_per=2000))
+    rows = s.execute(stmt.execution_options(yield_per=2000))
+    if not extra:
+        yield from rows
+        return
+    yield from _opened(identity.key_of(s), rows, len(ledger.columns), extra)
+
+
+def _opened(
+    key: bytes | None, rows: Iterable[Any], n_main: int, extra: Sequence[ExtraCol]
+) -> Iterator[tuple[Any, ...]]:
+    """The identity columns in clear (services/identity.py), the complaint id
+    dropped. Encrypted and no key: :class:`identity.LoginRequired`, no file."""
+    for row in rows:
+        *values, complaint_id = row
+        for i, e in enumerate(extra, start=n_main):
+            column = e.key.removeprefix("complainant_")
+            values[i], locked = identity.open_field(key, column, complaint_id, values[i])
+            if locked:
+                raise identity.LoginRequired()
+        yield tuple(values)
 
 
 def print_chars(col: Col) -> float:

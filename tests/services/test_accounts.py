@@ -19,7 +19,7 @@ from desktop_app.services.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from desktop_app.storage.models import Account, AuditEntry, Staff
+from desktop_app.storage.models import Account, AuditEntry, KeyWrap, Staff
 
 PW = "zhao2026ba"
 DAY = date(2026, 11, 27)
@@ -189,13 +189,13 @@ def test_passwords_change_reset_and_recovery(ctx: ServiceContext) -> None:
         accounts.log_in(ctx, "li", "mine12345")
     assert accounts.log_in(ctx, "li", "temp12345").must_change_password
     # the last administrator forgot the password: the headless reset-admin
-    name, temp = accounts.recover_admin(ctx)
+    name, temp = accounts.recover_admin(ctx, None, boss.recovery_key)
     assert name == "wang" and passwords.password_problem(temp) is None
     with pytest.raises(accounts.LoginFailed):
         accounts.log_in(ctx, "wang", PW)
     assert accounts.log_in(ctx, "wang", temp).must_change_password
     with pytest.raises(NotFound):
-        accounts.recover_admin(ctx, "li")  # not an administrator
+        accounts.recover_admin(ctx, "li", boss.recovery_key)  # not an administrator
     assert all(temp not in (e.summary or "") for e in audit_rows(ctx))
 
 
@@ -232,3 +232,114 @@ def test_list_shows_state(ctx: ServiceContext, monkeypatch) -> None:  # type: ig
     rows = {r.login_name: r for r in accounts.list_accounts(ctx)}
     assert rows["li"].state.startswith("已锁定至")
     assert isinstance(rows["wang"].last_login_at, datetime)
+
+
+# --- the data key of the complainants' identity (services/identity.py) ----------------------
+
+
+def wraps(ctx: ServiceContext) -> dict[int | None, KeyWrap]:
+    with ctx.read() as s:
+        return {w.account_id: w for w in s.execute(select(KeyWrap)).scalars()}
+
+
+def test_first_admin_gets_the_data_key_and_a_recovery_key(ctx: ServiceContext) -> None:
+    boss = admin(ctx)
+    assert boss.data_key is not None and len(boss.data_key) == 32
+    assert boss.recovery_key is not None
+    groups = boss.recovery_key.split("-")
+    assert len(groups) == 8 and all(len(g) == 5 for g in groups)
+    assert boss.data_key.hex() not in repr(boss) and boss.recovery_key not in repr(boss)
+    assert boss.context(ctx).data_key == boss.data_key
+    stored = wraps(ctx)
+    assert set(stored) == {None, boss.account_id}  # the recovery wrap and the admin's
+    for w in stored.values():
+        assert boss.data_key not in w.wrapped and len(w.salt) == 16
+    assert '"kdf": "argon2id"' in stored[boss.account_id].params
+    assert "hkdf" in stored[None].params
+    # a log-in unwraps the same key; the recovery key is shown only once
+    again = accounts.log_in(ctx, "wang", PW)
+    assert again.data_key == boss.data_key and again.recovery_key is None
+    text = " ".join(e.summary or "" for e in audit_rows(ctx))
+    assert "生成数据密钥和恢复密钥" in text and boss.recovery_key not in text
+
+
+def test_every_account_has_its_own_wrap(ctx: ServiceContext) -> None:
+    boss = admin(ctx)
+    li = officer(ctx, boss)
+    first = wraps(ctx)[li]
+    assert accounts.log_in(ctx, "li", "first1234").data_key == boss.data_key
+    me = accounts.log_in(ctx, "li", "first1234").context(ctx)
+    accounts.change_password(me, li, "first1234", "mine12345", "mine12345")
+    second = wraps(ctx)[li]
+    assert second.salt != first.salt and second.wrapped != first.wrapped
+    assert accounts.log_in(ctx, "li", "mine12345").data_key == boss.data_key
+    accounts.reset_password(boss.context(ctx), li, "temp12345", "temp12345")
+    assert accounts.log_in(ctx, "li", "temp12345").data_key == boss.data_key
+
+
+def test_accounts_for_others_need_the_administrators_key(ctx: ServiceContext) -> None:
+    boss = admin(ctx)
+    li = officer(ctx, boss)
+    headless = ServiceContext(ctx.db, ctx.paths, None, "命令行")  # admin-like, but no key
+    with pytest.raises(RuleViolation, match="管理员登录"):
+        accounts.reset_password(headless, li, "temp12345", "temp12345")
+    person = staff.save(ctx, staff.StaffInput("赵查阅"))
+    with pytest.raises(RuleViolation, match="管理员登录"):
+        accounts.create_account(headless, person, "zhao", "viewer", "look12345", "look12345")
+    with pytest.raises(RuleViolation, match="管理员登录"):
+        accounts.new_recovery_key(headless)
+    assert accounts.log_in(ctx, "li", "first1234").data_key == boss.data_key  # unchanged
+
+
+def test_recovery_needs_the_recovery_key(ctx: ServiceContext) -> None:
+    boss = admin(ctx)
+    assert boss.recovery_key is not None
+    wrong = "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF-GGGGG-HHHHH"
+    with pytest.raises(RuleViolation, match="恢复密钥不正确"):
+        accounts.recover_admin(ctx, "wang", wrong)
+    with pytest.raises(RuleViolation, match="格式不正确"):
+        accounts.recover_admin(ctx, "wang", "12345")
+    with pytest.raises(RuleViolation, match="须提供"):
+        accounts.recover_admin(ctx, "wang", None)
+    assert accounts.log_in(ctx, "wang", PW).data_key == boss.data_key  # nothing changed
+    refused = [e for e in audit_rows(ctx) if "恢复管理员密码被拒绝" in (e.summary or "")]
+    assert len(refused) == 3
+    # typed in lower case, with spaces instead of dashes: still the key
+    typed = boss.recovery_key.lower().replace("-", " ")
+    name, temp = accounts.recover_admin(ctx, None, typed)
+    assert accounts.log_in(ctx, name, temp).data_key == boss.data_key
+
+
+def test_a_new_recovery_key_replaces_the_old_one(ctx: ServiceContext) -> None:
+    boss = admin(ctx)
+    me = boss.context(ctx)
+    new = accounts.new_recovery_key(me)
+    assert new != boss.recovery_key
+    with pytest.raises(RuleViolation, match="恢复密钥不正确"):
+        accounts.recover_admin(ctx, None, boss.recovery_key)
+    name, temp = accounts.recover_admin(ctx, None, new)
+    assert accounts.log_in(ctx, name, temp).data_key == boss.data_key
+    li = officer(ctx, boss)
+    clerk = accounts.log_in(ctx, "li", "first1234").context(ctx)
+    with pytest.raises(PermissionDenied):
+        accounts.new_recovery_key(clerk)
+    assert li in wraps(ctx)
+
+
+def test_a_database_from_before_encryption_gets_its_key_at_the_first_admin_log_in(
+    ctx: ServiceContext,
+) -> None:
+    boss = admin(ctx)
+    li = officer(ctx, boss)
+    with ctx.db.engine.begin() as con:  # as the accounts of revision 0007 left it
+        con.exec_driver_sql("DELETE FROM key_wraps")
+    officer_first = accounts.log_in(ctx, "li", "first1234")
+    assert officer_first.data_key is None and officer_first.recovery_key is None
+    assert wraps(ctx) == {}  # an officer does not create the key
+    who = accounts.log_in(ctx, "wang", PW)
+    assert who.data_key is not None and who.recovery_key is not None
+    assert set(wraps(ctx)) == {None, boss.account_id}
+    # the officer's account has no wrap until an administrator resets its password
+    assert accounts.log_in(ctx, "li", "first1234").data_key is None
+    accounts.reset_password(who.context(ctx), li, "temp12345", "temp12345")
+    assert accounts.log_in(ctx, "li", "temp12345").data_key == who.data_key

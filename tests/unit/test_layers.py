@@ -1,7 +1,8 @@
 """The one-way dependencies of ARCHITECTURE.md, enforced.
 
 ui and cli → services → storage, domain, security, documents, reports. domain
-imports nothing of ours but domain; security (passwords, keys) nothing above it. Only ui and the bootstrap import PySide6.
+imports nothing of ours but domain; security (passwords, keys) nothing above it.
+Only ui and the bootstrap import PySide6.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, select
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, RecordType
+from desktop_app.services import identity
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.demo.assistance import gen_assistance
 from desktop_app.services.demo.cases import gen_cases
@@ -112,6 +113,9 @@ def generate_demo(
                 f"数据库中已有 {existing} 条台账记录。为防止演示数据混入正式数据，未生成演示数据；"
                 "请在新的数据库中生成，或明确选择强制生成。"
             )
+    with ctx.read() as s:  # the complainants are encrypted once the database has a key
+        if identity.has_data_key(s) and ctx.data_key is None:
+            raise identity.LoginRequired()
     seed_reference_data(ctx)
     day = today or clock.today()
     report = progress or (lambda done, total: None)
@@ -207,6 +211,7 @@ def insert(g: Demo, total: int) -> dict[str, int]:
     ]
     for row in g.rows["complaints"]:
         row["referral_id"] = None
+    identity.seal_rows(s, g.rows["complainants"])  # with the key, when the database has one
     all_rows = sum(len(v) for v in g.rows.values()) or 1
     written = 0
     for name in INSERT_ORDER:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.documents.template import Value
 from desktop_app.domain.terms import ComplaintChannel, ComplaintOutcome, RecordType
+from desktop_app.services import identity
 from desktop_app.services.letter_fields import (
     LetterValues,
     cn_date,
@@ -75,7 +76,8 @@ def subject(session: Session, c: Complaint) -> str:
 
 
 def _secrets(c: Complaint) -> list[str | None]:
-    p = c.complainant
+    """The identity to keep off the letter, in clear (encrypted: needs the log-in key)."""
+    p = identity.require_person(c.complainant)
     return [p.name, p.phone, p.id_number, p.address] if p is not None else []
 
 
@@ -125,7 +127,7 @@ def complaint_form(
 ) -> LetterValues:
     c: Complaint = get_or_404(session, Complaint, record_id, "投诉举报")
     town = township(session, conf)
-    p = c.complainant
+    p = None if c.anonymous else identity.require_person(c.complainant, session)
     anonymous = c.anonymous or p is None or not (p.name or "").strip()
     informing = org(session, c.informing_org_id)
     party = c.party_name or ""
@@ -193,7 +195,7 @@ def complainant_notice(
     session: Session, record_id: int, conf: dict[str, Any], on: date
 ) -> LetterValues:
     c: Complaint = get_or_404(session, Complaint, record_id, "投诉举报")
-    p = c.complainant
+    p = None if c.anonymous else identity.require_person(c.complainant, session)
     if c.anonymous or p is None or not (p.name or "").strip():
         raise refuse(
             f"投诉举报 {c.serial} 是匿名投诉举报，没有投诉举报人的姓名和联系方式，"

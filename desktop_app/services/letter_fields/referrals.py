@@ -23,6 +23,7 @@ from desktop_app.domain.terms import (
     SendMethod,
     Urgency,
 )
+from desktop_app.services import identity
 from desktop_app.services.letter_fields import (
     LetterValues,
     cn_date,
@@ -75,7 +76,8 @@ def _secrets(session: Session, r: Referral) -> list[str | None]:
     c = session.get(Complaint, r.complaint_id) if r.complaint_id else None
     if c is None or c.complainant is None:
         return []
-    p = c.complainant
+    p = identity.require_person(c.complainant, session)  # encrypted: needs the log-in key
+    assert p is not None
     return [p.name, p.phone, p.id_number, p.address]
 
 

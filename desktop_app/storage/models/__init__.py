@@ -10,6 +10,7 @@ from desktop_app.storage.models.consultation import (
     joint_action_organisations,
     meeting_organisations,
 )
+from desktop_app.storage.models.keys import KeyWrap
 from desktop_app.storage.models.ledgers import (
     AssistanceExtension,
     AssistanceRequest,
@@ -53,6 +54,7 @@ __all__ = [
     "FollowUpAction",
     "InfoShare",
     "JointAction",
+    "KeyWrap",
     "Material",
     "Meeting",
     "NegotiationRound",
