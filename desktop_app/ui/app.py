@@ -23,15 +23,16 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop_app import APP_NAME_ZH, __version__
 from desktop_app.instance import InstanceLock
 from desktop_app.paths import DataPaths, database_url, resource
+from desktop_app.services import accounts, clock_check, identity
 from desktop_app.services import backup as backup_service
-from desktop_app.services import staff as staff_service
+from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.seed import seed_reference_data
 from desktop_app.storage.errors import StorageError
 from desktop_app.storage.startup import diagnose, open_database
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.operator_dialog import OperatorDialog
+from desktop_app.ui.idle_lock import DEFAULT_MINUTES, LOG_OUT, IdleLock
 from desktop_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -114,18 +115,49 @@ def _activate_running_instance(paths: DataPaths) -> bool:
     return True
 
 
-def choose_operator(ctx: ServiceContext, ui: QSettings) -> ServiceContext | None:
-    people = staff_service.list_all(ctx, active_only=True)
-    if not people:
-        prompts.error(None, "人员名单是空的，无法确定操作人员。请联系系统管理员。")
+def _setting_minutes(ctx: ServiceContext) -> int:
+    """Minutes without input before the screen locks (setting ``idle_lock_minutes``)."""
+    try:
+        value = settings_service.get(ctx, "idle_lock_minutes")
+    except (ServiceError, KeyError):
+        return DEFAULT_MINUTES
+    return int(value) if value is not None else DEFAULT_MINUTES
+
+
+def log_in_at_start(ctx: ServiceContext, ui: QSettings) -> ServiceContext | None:
+    """首次使用 → the first administrator; afterwards the log-in (and a forced
+    password change after an administrator's reset). None: the user chose 退出."""
+    from desktop_app.ui.dialogs.login_dialog import (
+        ChangePasswordDialog,
+        LoginDialog,
+        RecoveryKeyDialog,
+        SetupDialog,
+    )
+
+    if accounts.needs_setup(ctx):
+        dialog: SetupDialog | LoginDialog = SetupDialog(ctx)
+    else:
+        dialog = LoginDialog(ctx, str(ui.value("login/last") or ""))
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.who is None:
         return None
-    last = ui.value("operator/last_id")
-    dialog = OperatorDialog(people, int(last) if last else None)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    staff_id, name = dialog.selected()
-    ui.setValue("operator/last_id", staff_id)
-    return ctx.as_operator(staff_id, name)
+    who = dialog.who
+    ui.setValue("login/last", who.login_name)
+    operator = who.context(ctx)
+    if who.recovery_key:  # this log-in created the data key: shown once, to be kept
+        RecoveryKeyDialog(who.recovery_key).exec()
+    elif who.data_key is None and identity.is_encrypted(ctx):
+        prompts.warn(
+            None,
+            "您的账户还不能查看加密保存的投诉举报人信息（账户是在启用加密之前建立的）。"
+            "请管理员在“设置 → 登录账户”中为您重置一次密码。",
+            "个人信息",
+        )
+    if who.must_change_password:
+        change = ChangePasswordDialog(operator, who.account_id, forced=True)
+        if change.exec() != QDialog.DialogCode.Accepted:
+            accounts.log_out(operator, "未修改临时密码，退出")
+            return None
+    return operator
 
 
 RESTART = 1000  # event-loop exit code: close, (restore,) reopen the database
@@ -255,11 +287,14 @@ def _session(
             )
         _automatic_backup(ctx, backup_service.START)
         ui = QSettings(str(paths.root / "ui.ini"), QSettings.Format.IniFormat)
-        operator = choose_operator(ctx, ui)
+        operator = log_in_at_start(ctx, ui)
         if operator is None:
             return 0
-        staff_service.record_login(operator)
         window = MainWindow(operator, ui)
+        idle = IdleLock(app, window, operator, _setting_minutes(ctx))
+        wrong_clock = clock_check.clock_problem(operator)
+        if wrong_clock:  # a warning: only the user knows whether the date is right
+            prompts.warn(None, wrong_clock, "请核对电脑日期")
 
         def activate() -> None:
             conn = server.nextPendingConnection()
@@ -274,9 +309,13 @@ def _session(
         try:
             code = int(app.exec())
         finally:
+            idle.stop()
             server.newConnection.disconnect(activate)
             window.close()
             window.deleteLater()
+        accounts.log_out(operator, "退出登录" if code == LOG_OUT else "关闭程序")
+        if code == LOG_OUT:  # back to the log-in
+            return RESTART
         if code != RESTART:
             _automatic_backup(ctx, backup_service.EXIT)
         return code

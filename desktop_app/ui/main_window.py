@@ -8,18 +8,21 @@ from dataclasses import dataclass
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app import APP_NAME_ZH, __version__
+from desktop_app.domain.terms import AccountRole
 from desktop_app.services.context import ServiceContext
 from desktop_app.ui.pages.base import Page
 
@@ -182,15 +185,50 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         where = ctx.db.path or ctx.db.url
+        role = f"（{AccountRole.label_of(ctx.role)}）" if ctx.role else ""
         status = QLabel(
-            f"操作人员：{ctx.operator_name or '未选择'}    数据：{where}    版本 {__version__}"
+            f"操作人员：{ctx.operator_name or '未选择'}{role}    数据：{where}    "
+            f"版本 {__version__}"
         )
         status.setObjectName("statusText")
         self.statusBar().addWidget(status, 1)
+        if ctx.account_id is not None:  # logged in: own password, lock, log out
+            for label, slot in (
+                ("修改密码", self.change_password),
+                ("锁定", self.lock_now),
+                ("退出登录", self.log_out),
+            ):
+                button = QPushButton(label)
+                button.setObjectName("statusButton")
+                button.setFlat(True)
+                button.clicked.connect(lambda _=False, f=slot: f())
+                self.statusBar().addPermanentWidget(button)
 
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self._restore_geometry()
         self.show_page("dashboard")
+
+    def change_password(self) -> None:
+        from desktop_app.ui import prompts
+        from desktop_app.ui.dialogs.login_dialog import ChangePasswordDialog
+
+        assert self.ctx.account_id is not None
+        if ChangePasswordDialog(self.ctx, self.ctx.account_id, parent=self).exec():
+            prompts.info(self, "密码已修改，下次登录请使用新密码。")
+
+    def lock_now(self) -> None:
+        from desktop_app.ui.idle_lock import IdleLock
+
+        lock = self.findChild(IdleLock)
+        if lock is not None:
+            lock.lock()
+
+    def log_out(self) -> None:
+        from desktop_app.ui.idle_lock import LOG_OUT
+
+        app = QApplication.instance()
+        if app is not None:
+            app.exit(LOG_OUT)
 
     def _restore_geometry(self) -> None:
         """The last size and place, unless it no longer fits a screen (projector, new PC)."""

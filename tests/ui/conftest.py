@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from accounts_helpers import ADMIN_LOGIN, ADMIN_PASSWORD
 from PySide6.QtWidgets import QDialog
 
 from desktop_app.ui import prompts, workers
@@ -70,3 +71,45 @@ def issue_letters(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(LetterDialog, "exec", run)
     return issued
+
+
+@pytest.fixture
+def auto_login(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The start-up dialogs answered as a clerk would: on first start the seeded
+    「管理员」 becomes the administrator (admin / ADMIN_PASSWORD); later starts log
+    in with it. Returns the titles of the dialogs shown, in order."""
+    from desktop_app.ui.dialogs.login_dialog import LoginDialog, RecoveryKeyDialog, SetupDialog
+
+    shown: list[str] = []
+
+    def setup(self: SetupDialog) -> int:
+        shown.append("setup")
+        index = self.person.findText("管理员")
+        if index >= 0:
+            self.person.setCurrentIndex(index)
+        else:
+            self.name.setText("管理员")
+        self.login.setText(ADMIN_LOGIN)
+        self.password.setText(ADMIN_PASSWORD)
+        self.confirm.setText(ADMIN_PASSWORD)
+        self.submit()
+        return int(self.result())
+
+    def login(self: LoginDialog) -> int:
+        shown.append("login")
+        self.login.setText(ADMIN_LOGIN)
+        self.password.setText(ADMIN_PASSWORD)
+        self.submit()
+        return int(self.result())
+
+    def recovery(self: RecoveryKeyDialog) -> int:
+        shown.append("recovery")
+        assert not self.ok.isEnabled()  # not before the clerk says the key is kept
+        self.kept.setChecked(True)
+        self.ok.click()
+        return int(self.result())
+
+    monkeypatch.setattr(SetupDialog, "exec", setup)
+    monkeypatch.setattr(LoginDialog, "exec", login)
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", recovery)
+    return shown

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from desktop_app.paths import DataPaths
 from desktop_app.ui import app as gui
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.operator_dialog import OperatorDialog
+from desktop_app.ui.dialogs.login_dialog import SetupDialog
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,19 +30,28 @@ def test_first_start_creates_and_seeds_the_database_and_records_the_operator(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     errors: list[str],  # type: ignore[no-untyped-def]
+    auto_login: list[str],
 ) -> None:
     paths = DataPaths(tmp_path / "data")
-    monkeypatch.setattr(OperatorDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QApplication, "exec", lambda self=None: 0)
     assert gui.run_gui(paths) == 0
-    assert errors == []
+    assert errors == [] and auto_login == ["setup", "recovery"]
     con = sqlite3.connect(paths.database)
     assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] > 20
     assert con.execute("SELECT count(*) FROM penalty_matters").fetchone()[0] > 20
-    login = con.execute("SELECT operator_name FROM audit_log WHERE action='login'").fetchall()
+    assert con.execute("SELECT login_name, role FROM accounts").fetchall() == [("admin", "admin")]
     con.close()
-    assert login == [("管理员",)]
     assert not Path(str(paths.database) + "-wal").exists()  # checkpointed on exit
+    assert gui.run_gui(paths) == 0  # the next start asks for the log-in
+    assert auto_login == ["setup", "recovery", "login"]
+    con = sqlite3.connect(paths.database)
+    login = con.execute(
+        "SELECT operator_name, summary FROM audit_log WHERE action='login'"
+    ).fetchall()
+    out = con.execute("SELECT count(*) FROM audit_log WHERE action='logout'").fetchone()[0]
+    con.close()
+    assert login == [("管理员", "管理员（admin，管理员）登录")]
+    assert out == 2  # each session's end is in the audit trail
 
 
 def test_cancelling_the_operator_choice_exits_cleanly(
@@ -52,7 +61,7 @@ def test_cancelling_the_operator_choice_exits_cleanly(
     errors: list[str],  # type: ignore[no-untyped-def]
 ) -> None:
     paths = DataPaths(tmp_path / "data")
-    monkeypatch.setattr(OperatorDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(SetupDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     assert gui.run_gui(paths) == 0
     assert errors == []
     # The lock is released: a second start works.

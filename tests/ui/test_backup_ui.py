@@ -8,14 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.paths import DataPaths
 from desktop_app.services import backup
 from desktop_app.storage import sqlite as sqlite_tools
 from desktop_app.ui import app as gui
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.operator_dialog import OperatorDialog
 from desktop_app.ui.pages import settings_backup
 from desktop_app.ui.pages.settings_backup import BackupTab
 from desktop_app.ui.pages.settings_page import SettingsPage
@@ -161,10 +160,9 @@ def click(box: QMessageBox, label: str) -> int:
 
 
 @pytest.fixture
-def started(qtbot, tmp_path: Path, monkeypatch) -> DataPaths:  # type: ignore[no-untyped-def]
+def started(qtbot, tmp_path: Path, monkeypatch, auto_login) -> DataPaths:  # type: ignore[no-untyped-def]
     """A data folder after one day's use: database, a start and an exit backup."""
     paths = DataPaths(tmp_path / "data")
-    monkeypatch.setattr(OperatorDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QApplication, "exec", lambda self=None: 0)
     assert gui.run_gui(paths) == 0
     names = sorted(p.name for p in paths.backups.iterdir())

@@ -84,8 +84,9 @@ class RecordWindow(QDialog):
         fill_details(self.details_form, fields)
 
     def show_steps(self, allowed: set[str]) -> None:
+        """The steps the record's state allows; none for a 查阅 account (read only)."""
         for key, button in self.buttons.items():
-            button.setVisible(key in allowed)
+            button.setVisible(key in allowed and not self.ctx.read_only)
 
     def open_letter(self, *, code: str | None = None, document_id: int | None = None) -> None:
         from desktop_app.ui.dialogs.letter_dialog import LetterDialog

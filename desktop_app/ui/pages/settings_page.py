@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from desktop_app.services.context import ServiceContext
 from desktop_app.ui.pages.base import Page
 from desktop_app.ui.pages.catalogue_page import CataloguePage
+from desktop_app.ui.pages.settings_accounts import AccountsTab
 from desktop_app.ui.pages.settings_backup import BackupTab
 from desktop_app.ui.pages.settings_calendar import CalendarTab
 from desktop_app.ui.pages.settings_lists import OrganisationsTab, StaffTab
@@ -32,6 +33,10 @@ class SettingsPage(Page):
         self.tabs.addTab(self.calendar, "工作日历")
         self.tabs.addTab(self.catalogue, "行政处罚事项清单")
         self.tabs.addTab(BackupTab(ctx), "备份与恢复")
+        self.accounts: AccountsTab | None = None
+        if ctx.is_admin:
+            self.accounts = AccountsTab(ctx)
+            self.tabs.addTab(self.accounts, "登录账户")
 
         self.profile.changed.connect(self.data_changed)
         self.organisations.changed.connect(self._organisations_changed)
@@ -43,6 +48,10 @@ class SettingsPage(Page):
         heading.setObjectName("pageTitle")
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
+        if not ctx.is_admin:
+            banner = QLabel("只有管理员可以修改设置；您可以查看各项设置。")
+            banner.setObjectName("overdueBanner")
+            layout.addWidget(banner)
         layout.addWidget(self.tabs)
 
     def refresh(self) -> None:
@@ -51,6 +60,8 @@ class SettingsPage(Page):
         self.staff.refresh()
         self.calendar.refresh()
         self.catalogue.refresh()
+        if self.accounts is not None:
+            self.accounts.refresh()
 
     def _organisations_changed(self) -> None:
         self.profile.reload_org_choices()

@@ -47,6 +47,9 @@ class SystemPage(Page):
         """A button at the top right; the first one is the page's default."""
         button = QPushButton(label)
         button.setDefault(self.bar.count() == 2)  # heading and stretch only
+        if self.ctx.read_only:  # a 查阅 account starts nothing
+            button.setEnabled(False)
+            button.setToolTip("「查阅」账户只能查看")
         button.clicked.connect(lambda _=False: slot())
         self.bar.addWidget(button)
         return button
