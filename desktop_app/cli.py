@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="姓名",
         help="以该工作人员身份出具（含投诉举报人信息的文书须由首问责任人或获准查看的人员出具）",
     )
+    lt.add_argument(
+        "--login",
+        metavar="NAME",
+        help="以该账户登录后出具（投诉举报人信息已加密保存时须登录；"
+        f"密码在提示时输入，或取自环境变量 {PASSWORD_ENV}）",
+    )
 
     for name, what, period in (
         ("export-month", "月度汇总", ("YYYY-MM", "汇总月份，如 2026-11")),
@@ -387,7 +393,9 @@ def cmd_letter(args: argparse.Namespace, paths: DataPaths) -> int:
         return _fail(f"输出文件已存在，未覆盖：{output}（确需覆盖请加 --overwrite）")
     ctx = _open(paths)
     try:
-        if args.operator:
+        if args.login:
+            ctx = _log_in(ctx, args.login, args.operator)
+        elif args.operator:
             ctx = _as_staff(ctx, args.operator)
         issued = letters.issue(ctx, args.doc_type, args.record_id, on=on)
         letters.save_copy(ctx, issued.id, output, overwrite=args.overwrite)

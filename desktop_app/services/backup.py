@@ -56,12 +56,9 @@ def _stamp() -> str:
 
 
 def may_restore(ctx: ServiceContext) -> bool:
-    """Whether this operator may replace the database from a backup.
-
-    HOOK for accounts and roles (issue 10, later items): today everybody who
-    can open the program may; once logins exist, only an administrator.
-    """
-    return True
+    """Whether this operator may replace the database from a backup: an
+    administrator (or a headless command run by whoever holds the data folder)."""
+    return ctx.is_admin
 
 
 # ---------------------------------------------------------------------------

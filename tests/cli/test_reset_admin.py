@@ -135,3 +135,30 @@ def test_personal_export_needs_a_log_in_once_encrypted(
     plain = tmp_path / "plain.xlsx"
     assert run(data, "export-month", "2026-10", "-o", str(plain)) == 0
     assert "投诉举报人" not in [c.value for c in load_workbook(plain)["投诉举报"][2]]
+
+
+def test_a_letter_showing_the_complainant_needs_a_log_in_once_encrypted(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """投诉举报登记表 shows the complainant: on an encrypted database only a log-in
+    unlocks it; --operator alone is refused with what to do."""
+    import sqlite3
+
+    set_up(data)
+    con = sqlite3.connect(data / "enforcement.db")
+    complaint_id = con.execute(
+        "SELECT c.id FROM complaints c JOIN complainants p ON p.complaint_id = c.id "
+        "WHERE c.anonymous = 0 ORDER BY c.id LIMIT 1"
+    ).fetchone()[0]
+    con.close()
+    out = tmp_path / "登记表.pdf"
+    argv = ("letter", "complaint_form", str(complaint_id), "-o", str(out))
+    assert run(data, *argv, "--operator", "冯主任") != 0
+    assert "登录" in capsys.readouterr().err and not out.exists()
+    monkeypatch.setenv(cli.PASSWORD_ENV, LEADER_PW)
+    assert run(data, *argv, "--login", "feng") == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "enc1:" not in text and "已加密" not in text

@@ -138,14 +138,15 @@ def test_restore_from_the_selected_backup_asks_and_restarts(
     assert settings_backup.take_pending_restore() == made
 
 
-def test_restore_hook_for_roles(qtbot, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_only_an_administrator_may_restore(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
     backup.backup(ctx)
-    monkeypatch.setattr(backup, "may_restore", lambda _ctx: False)
-    tab = BackupTab(ctx)
-    qtbot.addWidget(tab)
-    tab.table.selectRow(0)
-    assert not tab.restore_button.isEnabled()
-    assert "管理员" in tab.restore_button.toolTip()
+    for role, allowed in (("officer", False), ("viewer", False), ("admin", True)):
+        tab = BackupTab(ctx.as_operator(None, "某人", role, 1))
+        qtbot.addWidget(tab)
+        tab.table.selectRow(0)
+        assert tab.restore_button.isEnabled() is allowed, role
+        if not allowed:
+            assert "管理员" in tab.restore_button.toolTip()
 
 
 # -- start-up ----------------------------------------------------------------------

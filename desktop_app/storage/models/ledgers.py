@@ -180,10 +180,13 @@ class Complainant(Base):
     complaint_id: Mapped[int] = mapped_column(
         ForeignKey("complaints.id", ondelete="CASCADE"), unique=True
     )
-    name: Mapped[str | None] = mapped_column(String(40))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    id_number: Mapped[str | None] = mapped_column(String(18))
-    address: Mapped[str | None] = mapped_column(String(200))
+    # Text, not the form's limits: once encrypted, a value is stored as
+    # "enc1:" + base64 of nonce, ciphertext and tag (services/identity.py), several
+    # times longer than what was typed. The limits are the forms' (characters).
+    name: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    id_number: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
 
     complaint: Mapped[Complaint] = relationship(back_populates="complainant")
 
