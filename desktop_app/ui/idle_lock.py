@@ -8,8 +8,8 @@ identities and records must not be open to whoever sits down next.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop_app.services.context import ServiceContext
 
@@ -22,6 +22,20 @@ _INPUT = {
     QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 }
+
+
+def _cover(window: QWidget) -> QWidget:
+    """A plain panel over everything a window shows (records, a complainant's
+    identity, a half-filled form): hidden, not closed, so nothing typed is lost."""
+    cover = QLabel("已锁定", window)
+    cover.setObjectName("lockCover")
+    cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    cover.setAutoFillBackground(True)
+    cover.setStyleSheet("background: #e8ecf1; color: #8a94a3; font-size: 28px;")
+    cover.setGeometry(window.rect())
+    cover.raise_()
+    cover.show()
+    return cover
 
 
 class IdleLock(QObject):
@@ -51,11 +65,13 @@ class IdleLock(QObject):
         if self.locked:
             return 0
         self.locked = True
-        for top in QApplication.topLevelWidgets():  # other windows out of sight too
-            if top is not self.window and top.isVisible() and not isinstance(top, QDialog):
-                top.hide()
+        covers = [_cover(top) for top in QApplication.topLevelWidgets() if top.isVisible()]
         dialog = LockDialog(self.ctx, self.window)
-        result = dialog.exec()
+        try:
+            result = dialog.exec()
+        finally:
+            for cover in covers:
+                cover.deleteLater()
         self.locked = False
         if result == LockDialog.LOG_OUT:
             self.app.exit(LOG_OUT)

@@ -177,10 +177,12 @@ def test_roles_in_the_interface(qtbot, ctx: ServiceContext, boss) -> None:  # ty
 def test_idle_lock_unlocks_with_the_password_or_logs_out(  # type: ignore[no-untyped-def]
     qtbot, ctx: ServiceContext, boss, monkeypatch
 ) -> None:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QLabel, QWidget
 
     me = boss.context(ctx)
     window = QWidget()
+    window.resize(400, 300)
+    window.show()
     qtbot.addWidget(window)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -190,6 +192,8 @@ def test_idle_lock_unlocks_with_the_password_or_logs_out(  # type: ignore[no-unt
     tries: list[str] = []
 
     def answer(self: LockDialog) -> int:
+        covers = [w for w in window.findChildren(QLabel) if w.objectName() == "lockCover"]
+        assert covers and covers[0].isVisible()  # the records are out of sight meanwhile
         for typed in ("wrong1234", ADMIN_PASSWORD):
             self.password.setText(typed)
             self.submit()
