@@ -213,14 +213,64 @@ def resolve(prefer_system: bool | None = None) -> FontSet:
     return result
 
 
+# Characters no letter font has — CJK Extension B and beyond (生僻字 in names),
+# emoji — are drawn with a fallback font of the PC, most wanted first: Windows
+# ships 宋体-ExtB (simsunb.ttf) and Segoe UI Symbol; Debian/UOS/Kylin have
+# 花园明朝B (fonts-hanazono) and Symbola (fonts-symbola). Looked up whatever the
+# font mode: a fallback only ever draws what would otherwise be a box.
+FALLBACK_FILES: tuple[tuple[str, int], ...] = (
+    ("simsunb.ttf", 0),
+    ("hanaminb.ttf", 0),
+    ("seguisym.ttf", 0),
+    ("symbola_hint.ttf", 0),
+    ("symbola.ttf", 0),
+)
+_FALLBACKS: list[str] | None = None
+
+
+def fallbacks() -> list[str]:
+    """Registered names of the fallback fonts found on this PC (searched once)."""
+    global _FALLBACKS
+    if _FALLBACKS is None:
+        files = _index_files(_font_dirs())
+        names = [_register("fallback", files[f], i) for f, i in FALLBACK_FILES if f in files]
+        _FALLBACKS = [n for n in names if n]
+    return _FALLBACKS
+
+
+def _has(name: str, ch: str) -> bool:
+    face = pdfmetrics.getFont(name).face  # type: ignore[attr-defined]
+    return ord(ch) in face.charToGlyph
+
+
+def font_for(main: str, ch: str) -> str:
+    """The font ``ch`` is drawn with: ``main``, or the first fallback that has it."""
+    if ch.isspace() or ord(ch) < 0x20 or _has(main, ch):
+        return main
+    return next((f for f in fallbacks() if _has(f, ch)), main)
+
+
+def runs(main: str, text: str) -> list[tuple[str, str]]:
+    """``text`` cut into (font name, characters) runs: the main font, and a
+    fallback font for each stretch of characters the main font lacks."""
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        name = font_for(main, ch)
+        if out and out[-1][0] == name:
+            out[-1] = (name, out[-1][1] + ch)
+        else:
+            out.append((name, ch))
+    return out
+
+
 def missing_characters(font: FontChoice, text: str) -> list[str]:
-    """Characters of ``text`` the font has no glyph for (they would print as boxes)."""
-    face = pdfmetrics.getFont(font.name).face  # type: ignore[attr-defined]
-    cmap = face.charToGlyph
+    """Characters of ``text`` neither the font nor a fallback font has a glyph for
+    (they would print as boxes)."""
     seen: dict[str, None] = {}
     for ch in text:
-        if ch.isspace() or ord(ch) < 0x20:
+        if ch.isspace() or ord(ch) < 0x20 or ch in seen:
             continue
-        if ord(ch) not in cmap:
+        name = font_for(font.name, ch)
+        if not _has(name, ch):
             seen[ch] = None
     return list(seen)

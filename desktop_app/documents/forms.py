@@ -19,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from desktop_app.documents import fonts
 from desktop_app.documents import page as pg
 from desktop_app.documents.fonts import FontSet
 from desktop_app.documents.linebreak import CANNOT_END, CANNOT_START
@@ -44,11 +45,21 @@ def patch_reportlab_kinsoku() -> None:
     _KINSOKU_PATCHED = True
 
 
-def _escape(text: str) -> str:
-    """Text for a Paragraph: markup escaped, line breaks kept, and full-width
-    spaces kept (reportlab would collapse them like any other whitespace)."""
+def _markup(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\n", "<br/>").replace("\u3000", "&nbsp;" * 4)
+
+
+def _escape(text: str, font: str | None = None) -> str:
+    """Text for a Paragraph: markup escaped, line breaks kept, full-width spaces
+    kept (reportlab would collapse them like any other whitespace), and the
+    characters ``font`` lacks (生僻字, emoji) set in a fallback font."""
+    if font is None:
+        return _markup(text)
+    return "".join(
+        _markup(run) if name == font else f'<font face="{name}">{_markup(run)}</font>'
+        for name, run in fonts.runs(font, text)
+    )
 
 
 class _TitleFlowable(Flowable):
@@ -97,7 +108,7 @@ class Form:
             style = self.cell_right
         else:
             style = self.cell
-        return Paragraph(_escape(text), style)
+        return Paragraph(_escape(text, style.fontName), style)
 
     def _value_of(self, raw: str) -> Value | None:
         from desktop_app.documents.template import PLACEHOLDER
@@ -158,7 +169,9 @@ class Form:
         repeat = 0
         if spec.items:
             repeat = len(data) + 1
-            data.append([Paragraph(_escape(h), self.label) for h in spec.item_headers])
+            data.append(
+                [Paragraph(_escape(h, self.label.fontName), self.label) for h in spec.item_headers]
+            )
             heights.append(None)
             items = self.values.get(spec.items) or []
             if not isinstance(items, list):
@@ -169,7 +182,7 @@ class Form:
                 data.append(
                     [
                         Paragraph(
-                            _escape(str(record.get(k, ""))),
+                            _escape(str(record.get(k, "")), self.cell.fontName),
                             self.cell_centre
                             if k in ("seq", "count", "copies", "pages", "unit", "quantity")
                             else self.cell,
@@ -223,7 +236,9 @@ class Form:
             if not shown(block, self.values):
                 continue
             if block.type == "paragraph":
-                story.append(Paragraph(_escape(self.text(block.text)), self.line))
+                story.append(
+                    Paragraph(_escape(self.text(block.text), self.line.fontName), self.line)
+                )
         story.append(Spacer(1, 2 * MM))
         story.append(self.table())
         for block in self.template.footer:
@@ -231,6 +246,6 @@ class Form:
                 continue
             story.append(Spacer(1, 1 * MM))
             style = self.right if block.type == "signature" else self.line
-            story.append(Paragraph(_escape(self.text(block.text)), style))
+            story.append(Paragraph(_escape(self.text(block.text), style.fontName), style))
         doc.build(story, onFirstPage=on_page, onLaterPages=on_later_page)
         return buf.getvalue(), pages[0]

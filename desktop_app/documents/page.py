@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from desktop_app.documents import fonts
 from desktop_app.documents.fonts import FontChoice
 
 MM = 72 / 25.4
@@ -67,6 +68,12 @@ def draw_text(
     t.setFont(style.font.name, style.size)
     t.setCharSpace(style.char_space if char_space is None else char_space)
     t.setFillColor(style.color)
+
+    def out() -> None:  # a character the font lacks in a fallback font (fonts.runs)
+        for name, run in fonts.runs(style.font.name, text):
+            t.setFont(name, style.size)
+            t.textOut(run)
+
     if style.font.faux_bold:
         # Fill and stroke the outline, inside its own graphics state: the render
         # mode and line width would otherwise leak into everything drawn after.
@@ -74,11 +81,11 @@ def draw_text(
         canvas.setStrokeColor(style.color)
         canvas.setLineWidth(style.size * 0.028)
         t.setTextRenderMode(2)
-        t.textOut(text)
+        out()
         canvas.drawText(t)
         canvas.restoreState()
     else:
-        t.textOut(text)
+        out()
         canvas.drawText(t)
 
 

@@ -97,12 +97,15 @@ def test_rare_text_in_the_monthly_summary(ctx: ServiceContext, tmp_path: Path) -
 
 
 def test_missing_glyphs_in_a_letter_are_reported_not_dropped_silently(
-    ctx: ServiceContext,
+    ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The bundled serif covers CJK Unified + Extension A only. A letter with
-    Extension B characters or emoji is still issued; they print as boxes
-    (the font's .notdef glyph) and are missing from the PDF's text layer,
-    and the result carries a note naming them for the user."""
+    """The bundled serif covers CJK Unified + Extension A only. On a PC with no
+    fallback font, a letter with Extension B characters or emoji is still
+    issued; they print as boxes (the font's .notdef glyph) and are missing
+    from the PDF's text layer, and the result carries a note naming them."""
+    from desktop_app.documents import fonts
+
+    monkeypatch.setattr(fonts, "_FALLBACKS", [])
     rid = referral(ctx, f"露天焚烧秸秆{RARE}", party=f"王{RARE}")
     issued = letters.issue(ctx, "referral_letter", rid, on=date(2026, 11, 29))
     [note] = [n for n in issued.font_notes if "方框" in n]
@@ -116,6 +119,26 @@ def test_missing_glyphs_in_a_letter_are_reported_not_dropped_silently(
     flat = "".join(out.split())
     assert "王" in flat and "露天焚烧秸秆" in flat
     assert not any(ch in flat for ch in RARE)  # not in the text layer: see the note
+
+
+def test_rare_characters_print_intact_with_the_pcs_fallback_font(ctx: ServiceContext) -> None:
+    """Where the PC has a fallback font (宋体-ExtB on Windows; 花园明朝B and Symbola
+    on Linux, installed by CI) the same letter prints every character."""
+    from desktop_app.documents import fonts
+
+    if not fonts.fallbacks():
+        pytest.skip("no fallback font for CJK Extension B on this machine")
+    rid = referral(ctx, f"露天焚烧秸秆{RARE}", party=f"王{RARE}")
+    issued = letters.issue(ctx, "referral_letter", rid, on=date(2026, 11, 29))
+    assert not [n for n in issued.font_notes if "方框" in n]
+    listed = subprocess.run(
+        ["pdffonts", str(issued.path)], capture_output=True, text=True, check=True
+    ).stdout
+    from reportlab.pdfbase import pdfmetrics
+
+    faces = {pdfmetrics.getFont(n).face.name.decode() for n in fonts.fallbacks()}
+    embedded = [line for line in listed.splitlines() if any(f in line for f in faces)]
+    assert embedded and all(" yes " in line for line in embedded)  # embedded, printed
 
 
 def test_letter_with_only_covered_characters_has_no_glyph_note(ctx: ServiceContext) -> None:

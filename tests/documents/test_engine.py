@@ -311,13 +311,39 @@ def test_signature_date_and_note_never_part_from_the_body(
     assert "检查" in before  # body text precedes it on its page (no "此页无正文")
 
 
-def test_characters_the_font_lacks_are_reported(bundled: fonts.FontSet) -> None:
-    """𠀀 (CJK Extension B) is in no bundled font: the clerk is told, not surprised."""
+def test_characters_the_font_lacks_are_reported(
+    bundled: fonts.FontSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """𠀀 (CJK Extension B) is in no bundled font: on a PC without a fallback font
+    for it the clerk is told, not surprised."""
+    monkeypatch.setattr(fonts, "_FALLBACKS", [])
     shown = render(parse(LETTER), values("当事人张𠀀华、刘䶮在场。"), "x", fonts=bundled)
     assert any("𠀀" in note and "方框" in note for note in shown.font_notes)
     assert not any("䶮" in note for note in shown.font_notes)  # Extension A is covered
     clean = render(parse(LETTER), values("当事人在场。"), "x", fonts=bundled)
     assert not any("方框" in n for n in clean.font_notes)
+
+
+def test_rare_characters_and_emoji_print_in_a_fallback_font(bundled: fonts.FontSet) -> None:
+    """With the PC's fallback fonts (CI installs 花园明朝B and Symbola) 𠀀 and 😀 are
+    drawn with them and embedded; nothing is reported missing. (reportlab writes
+    a 4-digit ToUnicode entry, so a character beyond U+FFFF prints right but
+    copies out of the PDF wrong.)"""
+    from reportlab.pdfbase import pdfmetrics
+
+    if not fonts.fallbacks():
+        pytest.skip("no fallback font for CJK Extension B on this machine")
+    faces = {pdfmetrics.getFont(n).face.name.decode() for n in fonts.fallbacks()}
+    shown = render(parse(LETTER), values("当事人张𠀀华😀、刘䶮在场。"), "x", fonts=bundled)
+    assert not any("方框" in n for n in shown.font_notes)
+    with pdfplumber.open(io.BytesIO(shown.pdf)) as doc:
+        text = "".join(p.extract_text() or "" for p in doc.pages)
+        used = {c["fontname"].split("+")[-1] for p in doc.pages for c in p.chars}
+    assert "刘䶮在场" in text and "当事人张" in text
+    assert used & faces  # the rare characters were set in a fallback font
+    plain = render(parse(LETTER), values("当事人刘䶮在场。"), "x", fonts=bundled)
+    with pdfplumber.open(io.BytesIO(plain.pdf)) as doc:
+        assert not {c["fontname"].split("+")[-1] for p in doc.pages for c in p.chars} & faces
 
 
 def test_a_small_spill_is_pulled_back_by_tightening_the_lines(bundled: fonts.FontSet) -> None:
