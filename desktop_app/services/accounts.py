@@ -229,7 +229,19 @@ def set_up_first_admin(
             f"首次使用：设置管理员账户「{name}」（{person.name}）",
         )
         key, recovery = _create_data_key(uow, account, password)
-        return _logged_in(account, key, recovery)
+        who = _logged_in(account, key, recovery)
+        audit.append(  # setting up is the first administrator's first log-in
+            uow.session,
+            operator_id=who.staff_id,
+            operator_name=who.staff_name,
+            action=AuditAction.LOGIN,
+            record_type=RECORD,
+            record_id=account.id,
+            summary=f"{who.staff_name}（{who.login_name}，{who.role.label}）首次登录",
+            before=None,
+            after=None,
+        )
+        return who
 
 
 def _create_data_key(uow: Any, account: Account, password: str) -> tuple[bytes, str]:
@@ -288,7 +300,6 @@ def log_in(ctx: ServiceContext, login_name: str, password: str) -> LoggedIn:
             account.locked_until = None
             account.last_login_at = at
             who = _logged_in(account, key, recovery)
-            uow.session.info["operator"] = who.staff_id
             audit.append(  # the entry names who logged in, not the context before it
                 uow.session,
                 operator_id=who.staff_id,

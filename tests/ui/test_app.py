@@ -50,7 +50,10 @@ def test_first_start_creates_and_seeds_the_database_and_records_the_operator(
     ).fetchall()
     out = con.execute("SELECT count(*) FROM audit_log WHERE action='logout'").fetchone()[0]
     con.close()
-    assert login == [("管理员", "管理员（admin，管理员）登录")]
+    assert login == [
+        ("管理员", "管理员（admin，管理员）首次登录"),
+        ("管理员", "管理员（admin，管理员）登录"),
+    ]
     assert out == 2  # each session's end is in the audit trail
 
 
