@@ -69,6 +69,15 @@ SPECS: tuple[SettingSpec, ...] = (
         group="附件",
         max_value=ATTACHMENT_CEILING_MB,
     ),
+    # the window locks after this many minutes without a key press or click; 0: never
+    SettingSpec(
+        "idle_lock_minutes",
+        "无操作自动锁定（分钟，0 为不锁定）",
+        10,
+        int,
+        group="安全",
+        max_value=240,
+    ),
 )
 # 发文字号 per document type: {年} is the year, {号} the serial (no 第, no leading zeros).
 NUMBER_PATTERNS: dict[str, tuple[str, str]] = {

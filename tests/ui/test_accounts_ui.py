@@ -240,3 +240,13 @@ def test_a_new_recovery_key_from_the_accounts_tab(  # type: ignore[no-untyped-de
     assert name == "wang"
     with pytest.raises(accounts.ServiceError):
         accounts.recover_admin(ctx, "wang", first.recovery_key)  # the old one no longer
+
+
+def test_the_lock_minutes_come_from_the_settings(ctx: ServiceContext) -> None:
+    from desktop_app.services import settings
+
+    assert gui._setting_minutes(ctx) == 10
+    settings.save(ctx, {"idle_lock_minutes": 0})
+    assert gui._setting_minutes(ctx) == 0  # never locks
+    with pytest.raises(settings.InvalidInput):
+        settings.save(ctx, {"idle_lock_minutes": 999})
