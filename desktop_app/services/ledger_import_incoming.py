@@ -38,7 +38,6 @@ from desktop_app.domain.calendar import WorkCalendar
 from desktop_app.domain.terms import (
     Direction,
     FoundHow,
-    PartyKind,
     RecordType,
     ReferralStatus,
     Urgency,
@@ -52,7 +51,14 @@ from desktop_app.services.ledger_import_base import (
     rename,
     same_day_floor,
 )
-from desktop_app.services.ledger_import_fields import MOMENT, ORG, TERM, ImportField, norm
+from desktop_app.services.ledger_import_fields import (
+    MATTER_AND_PARTY,
+    MOMENT,
+    ORG,
+    TERM,
+    ImportField,
+    norm,
+)
 from desktop_app.services.referral_common import (
     moment,
 )
@@ -77,25 +83,7 @@ INCOMING_FIELDS = (
         True,
         "接收日期 收到时间 收到日期 签收时间 签收日期 移入时间 移入日期 收案时间 收案日期",
     ),
-    ImportField(
-        "matter",
-        "违法事项",
-        required=True,
-        also="案件名称 案由 涉嫌违法事项 违法行为 移送事项 案件 事项 违法事实名称",
-    ),
-    ImportField("party_name", "当事人", also="当事人名称 当事人姓名 违法主体 当事人姓名或名称"),
-    ImportField(
-        "party_kind",
-        "当事人类型",
-        TERM,
-        term=PartyKind,
-        words={"个人": "person", "自然人": "person", "单位": "organisation"}
-        | {"企业": "organisation", "法人": "organisation", "公司": "organisation"},
-    ),
-    ImportField("party_id_number", "身份证号码", also="身份证号 公民身份号码 证件号码"),
-    ImportField("party_credit_code", "统一社会信用代码", also="信用代码 社会信用代码"),
-    ImportField("party_address", "当事人地址", also="住所 地址 住址"),
-    ImportField("party_phone", "联系电话", also="电话 当事人电话"),
+    *MATTER_AND_PARTY,
     ImportField("place", "地点", also="违法地点 发生地点 案发地点 发现地点"),
     ImportField("found_at", "发现时间", MOMENT, also="发现日期 案发时间 案发日期"),
     ImportField("facts", "基本违法事实", also="违法事实 案情 简要案情 基本案情 主要事实"),

@@ -47,7 +47,6 @@ from desktop_app.domain.terms import (
     Direction,
     FoundHow,
     InfoCategory,
-    PartyKind,
     RecordType,
     ReferralStatus,
     SendMethod,
@@ -71,6 +70,7 @@ from desktop_app.services.ledger_import_base import (
 from desktop_app.services.ledger_import_fields import (
     BOOL,
     DATE,
+    MATTER_AND_PARTY,
     MOMENT,
     ORG,
     ORGS,
@@ -324,25 +324,7 @@ def _assist_build(p: Prepared, cal: WorkCalendar) -> AssistanceRequest:
 # --- 案件移送 (移出) ----------------------------------------------------------------------
 
 REFERRAL_FIELDS = (
-    ImportField(
-        "matter",
-        "违法事项",
-        required=True,
-        also="案件名称 案由 涉嫌违法事项 违法行为 移送事项 案件 事项 违法事实名称",
-    ),
-    ImportField("party_name", "当事人", also="当事人名称 当事人姓名 违法主体 当事人姓名或名称"),
-    ImportField(
-        "party_kind",
-        "当事人类型",
-        TERM,
-        term=PartyKind,
-        words={"个人": "person", "自然人": "person", "单位": "organisation"}
-        | {"企业": "organisation", "法人": "organisation", "公司": "organisation"},
-    ),
-    ImportField("party_id_number", "身份证号码", also="身份证号 公民身份号码 证件号码"),
-    ImportField("party_credit_code", "统一社会信用代码", also="信用代码 社会信用代码"),
-    ImportField("party_address", "当事人地址", also="住所 地址 住址"),
-    ImportField("party_phone", "联系电话", also="电话 当事人电话"),
+    *MATTER_AND_PARTY,
     ImportField("place", "地点", required=True, also="违法地点 发生地点 案发地点 发现地点"),
     ImportField("found_at", "发现时间", MOMENT, True, "发现日期 案发时间 案发日期"),
     ImportField(
