@@ -128,16 +128,22 @@ def _complaints() -> Ledger:
     )
 
 
-def _counterpart_names() -> Any:
-    """An item's counterparts, short names joined by 、, as one SQL expression."""
-    link, org = info_share_counterparts, org_alias("counterpart")
+def _org_names(link: Any, owner: Any, owner_key: Any, alias: str) -> Any:
+    """A record's linked organisations, short names joined by 、, as one SQL expression."""
+    org = org_alias(alias)
     return (
         select(func.aggregate_strings(func.coalesce(org.short_name, org.name), "、"))
         .select_from(link.join(org, org.id == link.c.organisation_id))
-        .where(link.c.info_share_id == InfoShare.id)
-        .correlate(InfoShare)
+        .where(owner_key == owner.id)
+        .correlate(owner)
         .scalar_subquery()
     )
+
+
+def _counterpart_names() -> Any:
+    """An item's counterparts (信息共享)."""
+    link = info_share_counterparts
+    return _org_names(link, InfoShare, link.c.info_share_id, "counterpart")
 
 
 def _info_shares() -> Ledger:
@@ -180,15 +186,9 @@ def _info_shares() -> Ledger:
 
 
 def _participant_names() -> Any:
-    """A meeting's participating organisations, short names joined by 、."""
-    link, org = meeting_organisations, org_alias("participant")
-    return (
-        select(func.aggregate_strings(func.coalesce(org.short_name, org.name), "、"))
-        .select_from(link.join(org, org.id == link.c.organisation_id))
-        .where(link.c.meeting_id == Meeting.id)
-        .correlate(Meeting)
-        .scalar_subquery()
-    )
+    """A meeting's participating organisations (参会单位)."""
+    link = meeting_organisations
+    return _org_names(link, Meeting, link.c.meeting_id, "participant")
 
 
 def _meetings() -> Ledger:
