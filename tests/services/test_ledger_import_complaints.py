@@ -8,9 +8,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
-from sqlalchemy import func, select
+from ledger_import_helpers import ledger_book, row_counts
+from sqlalchemy import select
 
 from desktop_app.domain.terms import AuditAction, ComplaintOutcome, ComplaintStatus
 from desktop_app.services import ledger_import, staff
@@ -96,17 +96,7 @@ HANDLING = row(
 def book(
     tmp_path: Path, rows: list[list[Any]], headers: list[str] = HEADERS, name: str = "诉.xlsx"
 ) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "投诉举报"
-    ws.append(["赵八镇投诉举报受理台账"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    path = tmp_path / name
-    wb.save(path)
-    return path
+    return ledger_book(tmp_path / name, "投诉举报", "赵八镇投诉举报受理台账", headers, rows)
 
 
 def mapping(headers: list[str] = HEADERS) -> dict[int, str | None]:
@@ -114,11 +104,7 @@ def mapping(headers: list[str] = HEADERS) -> dict[int, str | None]:
 
 
 def counts(ctx: ServiceContext) -> tuple[int, ...]:
-    with ctx.read() as s:
-        return tuple(
-            int(s.execute(select(func.count()).select_from(m)).scalar() or 0)
-            for m in (Complaint, Complainant, AuditEntry)
-        )
+    return row_counts(ctx, Complaint, Complainant, AuditEntry)
 
 
 def by_serial(ctx: ServiceContext) -> dict[str, Complaint]:

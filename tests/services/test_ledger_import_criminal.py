@@ -6,9 +6,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
-from sqlalchemy import func, select
+from ledger_import_helpers import ledger_book, row_counts
+from sqlalchemy import select
 
 from desktop_app.domain.terms import AuditAction, CriminalTransferStatus, PoliceDecision
 from desktop_app.services import ledger_import
@@ -111,17 +111,7 @@ GOOD: list[list[Any]] = [
 def book(
     tmp_path: Path, rows: list[list[Any]], headers: list[str] = HEADERS, name: str = "行刑.xlsx"
 ) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "行刑衔接"
-    ws.append(["赵八镇涉嫌犯罪案件移送台账"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    path = tmp_path / name
-    wb.save(path)
-    return path
+    return ledger_book(tmp_path / name, "行刑衔接", "赵八镇涉嫌犯罪案件移送台账", headers, rows)
 
 
 def mapping(headers: list[str] = HEADERS) -> dict[int, str | None]:
@@ -129,11 +119,7 @@ def mapping(headers: list[str] = HEADERS) -> dict[int, str | None]:
 
 
 def counts(ctx: ServiceContext) -> tuple[int, ...]:
-    with ctx.read() as s:
-        return tuple(
-            int(s.execute(select(func.count()).select_from(m)).scalar() or 0)
-            for m in (CriminalTransfer, AuditEntry)
-        )
+    return row_counts(ctx, CriminalTransfer, AuditEntry)
 
 
 def org_id(ctx: ServiceContext, name: str) -> int:

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
-from sqlalchemy import func, select
+from ledger_import_helpers import ledger_book, row_counts
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from desktop_app.domain.terms import AuditAction, DisputeStatus
@@ -103,17 +103,9 @@ GOOD: list[list[Any]] = [
 def book(
     tmp_path: Path, rows: list[list[Any]], headers: list[str] = HEADERS, name: str = "争议.xlsx"
 ) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "管辖争议"
-    ws.append(["赵八镇管辖争议台账（2024—2025年）"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    path = tmp_path / name
-    wb.save(path)
-    return path
+    return ledger_book(
+        tmp_path / name, "管辖争议", "赵八镇管辖争议台账（2024—2025年）", headers, rows
+    )
 
 
 def mapping(headers: list[str] = HEADERS) -> dict[int, str | None]:
@@ -121,11 +113,7 @@ def mapping(headers: list[str] = HEADERS) -> dict[int, str | None]:
 
 
 def counts(ctx: ServiceContext) -> tuple[int, ...]:
-    with ctx.read() as s:
-        return tuple(
-            int(s.execute(select(func.count()).select_from(m)).scalar() or 0)
-            for m in (Dispute, NegotiationRound, AuditEntry)
-        )
+    return row_counts(ctx, Dispute, NegotiationRound, AuditEntry)
 
 
 def org_id(ctx: ServiceContext, name: str) -> int:

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
-from sqlalchemy import func, select
+from ledger_import_helpers import ledger_book, row_counts
+from sqlalchemy import select
 
 from desktop_app.domain.terms import AuditAction, Direction, ReferralStatus
 from desktop_app.services import ledger_import, settings
@@ -72,17 +72,7 @@ OPEN = row(
 def book(
     tmp_path: Path, rows: list[list[Any]], headers: list[str] = HEADERS, name: str = "移入.xlsx"
 ) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "移入案件"
-    ws.append(["赵八镇部门移送案件登记台账"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    path = tmp_path / name
-    wb.save(path)
-    return path
+    return ledger_book(tmp_path / name, "移入案件", "赵八镇部门移送案件登记台账", headers, rows)
 
 
 def mapping(headers: list[str] = HEADERS) -> dict[int, str | None]:
@@ -90,11 +80,7 @@ def mapping(headers: list[str] = HEADERS) -> dict[int, str | None]:
 
 
 def counts(ctx: ServiceContext) -> tuple[int, ...]:
-    with ctx.read() as s:
-        return tuple(
-            int(s.execute(select(func.count()).select_from(m)).scalar() or 0)
-            for m in (Referral, AuditEntry)
-        )
+    return row_counts(ctx, Referral, AuditEntry)
 
 
 def by_serial(ctx: ServiceContext) -> dict[str, Referral]:
