@@ -192,21 +192,29 @@ class MainWindow(QMainWindow):
         )
         status.setObjectName("statusText")
         self.statusBar().addWidget(status, 1)
+        actions: list[tuple[str, Callable[[], None]]] = [("关于", self.about)]
         if ctx.account_id is not None:  # logged in: own password, lock, log out
-            for label, slot in (
+            actions = [
                 ("修改密码", self.change_password),
                 ("锁定", self.lock_now),
                 ("退出登录", self.log_out),
-            ):
-                button = QPushButton(label)
-                button.setObjectName("statusButton")
-                button.setFlat(True)
-                button.clicked.connect(lambda _=False, f=slot: f())
-                self.statusBar().addPermanentWidget(button)
+                *actions,
+            ]
+        for label, slot in actions:
+            button = QPushButton(label)
+            button.setObjectName("statusButton")
+            button.setFlat(True)
+            button.clicked.connect(lambda _=False, f=slot: f())
+            self.statusBar().addPermanentWidget(button)
 
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self._restore_geometry()
         self.show_page("dashboard")
+
+    def about(self) -> None:
+        from desktop_app.ui.dialogs.about_dialog import AboutDialog
+
+        AboutDialog(str(self.ctx.data_dir or ""), self).exec()
 
     def change_password(self) -> None:
         from desktop_app.ui import prompts

@@ -189,3 +189,25 @@ def test_operator_dialog_preselects_the_last_operator(qtbot, ctx: ServiceContext
     assert dialog.selected()[1] == "管理员"
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert Qt.ItemDataRole.UserRole  # the dialog is data-driven, no hidden state
+
+
+def test_about_shows_the_version_and_the_licences(qtbot, ctx: ServiceContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop_app import __version__
+    from desktop_app.ui.dialogs.about_dialog import AboutDialog, components
+    from desktop_app.ui.main_window import MainWindow
+
+    rows = {name: (version, licence) for name, version, licence in components()}
+    assert rows["SQLAlchemy"][0] and rows["SQLAlchemy"][1] == "MIT"
+    assert rows["Qt / PySide6"][1] == "LGPL-3.0" and "Qt 6." in rows["Qt / PySide6"][0]
+    assert any("OFL" in licence for _v, licence in rows.values())  # the bundled serif
+    shown: list[AboutDialog] = []
+    monkeypatch.setattr(AboutDialog, "exec", lambda self: shown.append(self) or 0)
+    window = MainWindow(ctx, QSettings(str(ctx.data_dir / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    about = next(b for b in window.statusBar().findChildren(QPushButton) if b.text() == "关于")
+    about.click()
+    assert shown and shown[0].version.text() == f"版本 {__version__}"
+    assert shown[0].table.rowCount() == len(rows)
