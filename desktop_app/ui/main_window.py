@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         )
         status.setObjectName("statusText")
         self.statusBar().addWidget(status, 1)
-        actions: list[tuple[str, Callable[[], None]]] = [("关于", self.about)]
+        actions: list[tuple[str, Callable[[], None]]] = [("帮助", self.help), ("关于", self.about)]
         if ctx.account_id is not None:  # logged in: own password, lock, log out
             actions = [
                 ("修改密码", self.change_password),
@@ -210,6 +210,11 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self._restore_geometry()
         self.show_page("dashboard")
+
+    def help(self) -> None:
+        from desktop_app.ui.dialogs.help_dialog import HelpDialog
+
+        HelpDialog(self).exec()
 
     def about(self) -> None:
         from desktop_app.ui.dialogs.about_dialog import AboutDialog

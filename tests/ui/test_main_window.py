@@ -211,3 +211,27 @@ def test_about_shows_the_version_and_the_licences(qtbot, ctx: ServiceContext, mo
     about.click()
     assert shown and shown[0].version.text() == f"版本 {__version__}"
     assert shown[0].table.rowCount() == len(rows)
+
+
+def test_help_opens_the_user_guide_with_its_pictures(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    from desktop_app.paths import resource
+    from desktop_app.ui.dialogs.help_dialog import MANUAL, HelpDialog
+
+    d = HelpDialog()
+    qtbot.addWidget(d)
+    text = d.browser.toPlainText()
+    assert "用户手册" in text and "备份与恢复" in text and "恢复密钥" in text
+    source = resource(*MANUAL).read_text(encoding="utf-8")
+    images = re.findall(r"\]\((images/[^)]+)\)", source)
+    assert images
+    for image in images:  # every picture the guide shows ships with it
+        assert resource("help", image).is_file(), image
+        loaded = d.browser.document().resource(
+            QTextDocument.ResourceType.ImageResource, QUrl(image)
+        )
+        assert loaded is not None and not loaded.isNull(), image
