@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 PASSWORD_ENV = "TOWNSHIP_PASSWORD"  # for scripts: the --login password
+# how the user starts the commands: the installed program, or the source checkout
+PROG = "township-enforcement" if getattr(sys, "frozen", False) else "python -m desktop_app"
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -37,7 +39,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = ChineseArgumentParser(
-        prog="python -m desktop_app",
+        prog=PROG,
         description="乡镇综合行政执法协调联动系统。不带命令时打开图形界面。",
     )
     p.add_argument("--data-dir", metavar="DIR", help="数据文件夹（默认为用户数据目录）")
@@ -152,7 +154,7 @@ def _open(paths: DataPaths):  # type: ignore[no-untyped-def]
     return ctx
 
 
-RESTORE_LATEST_HINT = "恢复最近的备份：python -m desktop_app restore --latest"
+RESTORE_LATEST_HINT = f"恢复最近的备份：{PROG} restore --latest"
 
 
 def _refuse_missing_database(paths: DataPaths) -> None:
