@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -64,6 +64,17 @@ class Target:
 
 def rename(problems: dict[str, str], names: dict[str, str]) -> Problems:
     return {names.get(k, k): v for k, v in problems.items()}
+
+
+def moment_span(days: Iterable[date]) -> tuple[datetime, datetime] | None:
+    """From the start of the first of ``days`` to the start of the day after the last:
+    the range the existing records are read in to find duplicates (None: no days)."""
+    found = sorted(set(days))
+    if not found:
+        return None
+    return datetime.combine(found[0], time()), datetime.combine(
+        found[-1] + timedelta(days=1), time()
+    )
 
 
 def same_day_floor(later: datetime | None, earlier: datetime | None) -> datetime | None:

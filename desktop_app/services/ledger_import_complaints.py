@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import select
@@ -70,6 +70,7 @@ from desktop_app.services.ledger_import_base import (
     Prepared,
     Problems,
     Target,
+    moment_span,
     order,
     rename,
     same_day_floor,
@@ -503,11 +504,10 @@ def _check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any, Probl
 
 
 def _existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], str]:
-    days = sorted({k[0] for k in keys})
-    if not days:
+    span = moment_span(k[0] for k in keys)
+    if span is None:
         return {}
-    start = datetime.combine(days[0], time())
-    end = datetime.combine(days[-1] + timedelta(days=1), time())
+    start, end = span
     rows = s.execute(
         select(Complaint).where(Complaint.received_at >= start, Complaint.received_at < end)
     ).scalars()

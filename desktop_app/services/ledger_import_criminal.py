@@ -38,7 +38,7 @@ Serial (刑YYYY-NNNN) in the year of 发现涉嫌犯罪时间.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -60,6 +60,7 @@ from desktop_app.services.ledger_import_base import (
     Prepared,
     Problems,
     Target,
+    moment_span,
     order,
     same_day_floor,
 )
@@ -386,11 +387,10 @@ def _check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any, Probl
 
 
 def _existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], str]:
-    days = sorted({k[1] for k in keys})
-    if not days:
+    span = moment_span(k[1] for k in keys)
+    if span is None:
         return {}
-    start = datetime.combine(days[0], time())
-    end = datetime.combine(days[-1] + timedelta(days=1), time())
+    start, end = span
     rows = s.execute(
         select(CriminalTransfer).where(
             CriminalTransfer.flagged_at >= start, CriminalTransfer.flagged_at < end

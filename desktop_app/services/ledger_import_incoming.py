@@ -28,7 +28,6 @@ in the ledger and within the file. Serial (移…): in the year of 接收时间.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -47,6 +46,7 @@ from desktop_app.services.ledger_import_base import (
     Prepared,
     Problems,
     Target,
+    moment_span,
     order,
     rename,
     same_day_floor,
@@ -195,11 +195,10 @@ def _check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any, Probl
 
 
 def _existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], str]:
-    days = sorted({k[1] for k in keys})
-    if not days:
+    span = moment_span(k[1] for k in keys)
+    if span is None:
         return {}
-    start = datetime.combine(days[0], time())
-    end = datetime.combine(days[-1] + timedelta(days=1), time())
+    start, end = span
     rows = s.execute(
         select(Referral).where(
             Referral.direction == Direction.INCOMING,

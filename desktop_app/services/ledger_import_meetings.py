@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -41,7 +41,7 @@ from desktop_app.domain.terms import MeetingKind, MeetingStatus, MeetingTopic, R
 from desktop_app.domain.validators import ValidationError
 from desktop_app.services.assistance_common import LINK_MODELS
 from desktop_app.services.forms import Checker
-from desktop_app.services.ledger_import_base import Prepared, Problems, Target, rename
+from desktop_app.services.ledger_import_base import Prepared, Problems, Target, moment_span, rename
 from desktop_app.services.ledger_import_fields import (
     MOMENT,
     ORGS,
@@ -228,11 +228,10 @@ def _check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any, Probl
 
 
 def _existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], str]:
-    days = sorted({k[1] for k in keys})
-    if not days:
+    span = moment_span(k[1] for k in keys)
+    if span is None:
         return {}
-    start = datetime.combine(days[0], time())
-    end = datetime.combine(days[-1] + timedelta(days=1), time())
+    start, end = span
     rows = s.execute(
         select(Meeting).where(Meeting.held_at >= start, Meeting.held_at < end)
     ).scalars()

@@ -33,7 +33,7 @@ end of this one: 案件移送（部门移入） (``ledger_import_incoming``), �
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -63,6 +63,7 @@ from desktop_app.services.ledger_import_base import (
     Problems,
     SerialCounter,
     Target,
+    moment_span,
     order,
     rename,
     same_day_floor,
@@ -450,11 +451,10 @@ def _ref_check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any, P
 
 
 def _ref_existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], str]:
-    days = sorted({k[1] for k in keys})
-    if not days:
+    span = moment_span(k[1] for k in keys)
+    if span is None:
         return {}
-    start = datetime.combine(days[0], time())
-    end = datetime.combine(days[-1] + timedelta(days=1), time())
+    start, end = span
     rows = s.execute(
         select(Referral).where(
             Referral.direction == Direction.OUTGOING,
