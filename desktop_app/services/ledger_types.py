@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import aliased
@@ -86,6 +87,12 @@ class Ledger:
     @property
     def search_exprs(self) -> list[Any]:
         return [c.expr for c in self.columns if c.searchable]
+
+
+def is_datetime(expr: Any) -> bool:
+    """A column (or expression) holding date and time, compared with datetimes;
+    otherwise a date column, compared with dates."""
+    return getattr(getattr(expr, "type", None), "python_type", None) is datetime
 
 
 def org_alias(name: str) -> Any:

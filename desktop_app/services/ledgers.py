@@ -17,7 +17,7 @@ from desktop_app.domain import clock
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput
 from desktop_app.services.ledger_defs import LEDGERS, LISTS
-from desktop_app.services.ledger_types import Col, Filter, Ledger
+from desktop_app.services.ledger_types import Col, Filter, Ledger, is_datetime
 
 __all__ = ["LEDGERS", "LISTS", "Col", "Filter", "Ledger", "Query", "count", "display", "page"]
 
@@ -72,13 +72,11 @@ def _select(ledger: Ledger, q: Query, columns: Sequence[Any]) -> Select[Any]:
             where.append(f.exprs[0].is_not(None))
             where.append(f.exprs[0] < clock.now())
     when = ledger.column(ledger.date_col).expr
-    is_datetime = getattr(getattr(when, "type", None), "python_type", None) is datetime
+    timed = is_datetime(when)
     if q.date_from is not None:
-        where.append(
-            when >= (datetime.combine(q.date_from, time.min) if is_datetime else q.date_from)
-        )
+        where.append(when >= (datetime.combine(q.date_from, time.min) if timed else q.date_from))
     if q.date_to is not None:
-        where.append(when <= (datetime.combine(q.date_to, time.max) if is_datetime else q.date_to))
+        where.append(when <= (datetime.combine(q.date_to, time.max) if timed else q.date_to))
     if q.date_from and q.date_to and q.date_to < q.date_from:
         raise InvalidInput({"date_to": "结束日期不能早于开始日期"})
     return stmt.where(*where) if where else stmt

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from desktop_app.domain.clock import now as clock_now
 from desktop_app.services.context import ServiceContext
+from desktop_app.services.ledger_types import is_datetime
 from desktop_app.services.ledgers import LEDGERS
 
 
@@ -37,7 +38,8 @@ def ledger_figures(
             hi = datetime.combine(end, datetime.max.time())
             dated = s.execute(
                 select(func.count(m.id)).where(
-                    when >= (lo if _is_dt(when) else start), when <= (hi if _is_dt(when) else end)
+                    when >= (lo if is_datetime(when) else start),
+                    when <= (hi if is_datetime(when) else end),
                 )
             ).scalar_one()
             running = s.execute(
@@ -48,10 +50,6 @@ def ledger_figures(
             ).scalar_one()
             out.append(LedgerFigures(key, ledger.label, total, dated, running, overdue))
     return out
-
-
-def _is_dt(expr: object) -> bool:
-    return getattr(getattr(expr, "type", None), "python_type", None) is datetime
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import extract, func, select
 
 from desktop_app.services.context import ServiceContext
+from desktop_app.services.ledger_types import is_datetime
 from desktop_app.services.ledgers import LEDGERS
 
 MIN_MONTHS = 12
@@ -84,7 +85,7 @@ def monthly_counts(ctx: ServiceContext, start: date, end: date) -> MonthlyCounts
             for ledger_key in keys:
                 ledger = LEDGERS[ledger_key]
                 when = ledger.column(ledger.date_col).expr
-                timed = getattr(getattr(when, "type", None), "python_type", None) is datetime
+                timed = is_datetime(when)
                 low = datetime.combine(lo, time()) if timed else lo
                 high = datetime.combine(hi, time()) if timed else hi
                 year, month = extract("year", when), extract("month", when)

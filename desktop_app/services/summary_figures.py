@@ -81,7 +81,7 @@ from desktop_app.domain.terms import (
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services import settings as settings_service
 from desktop_app.services.criminal_flow import LETTER as CRIMINAL_LETTER
-from desktop_app.services.ledger_types import Ledger, org_alias
+from desktop_app.services.ledger_types import Ledger, is_datetime, org_alias
 from desktop_app.services.ledgers import LEDGERS
 from desktop_app.storage.models import (
     AssistanceExtension,
@@ -176,12 +176,8 @@ def _open_and_done() -> dict[str, tuple[ColumnElement[bool] | None, Any]]:
     }
 
 
-def _is_dt(expr: Any) -> bool:
-    return getattr(getattr(expr, "type", None), "python_type", None) is datetime
-
-
 def _bound(expr: Any, day: date, end: bool = False) -> Any:
-    if _is_dt(expr):
+    if is_datetime(expr):
         return datetime.combine(day, time.max if end else time.min)
     return day
 
