@@ -52,6 +52,19 @@ class _PackageYear:
     has_schedule: bool
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), the month's last day when it is
+    shorter (31 January + 1 → 28 or 29 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def _year_bounds(year: int) -> tuple[int, int]:
     first = date(year, 1, 1).toordinal()
     last = date(year, 12, 31).toordinal()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import deadlines
+from desktop_app.domain.calendar import add_months
 from desktop_app.domain.clock import now as clock_now
 from desktop_app.domain.deadlines import end_of_day
 from desktop_app.domain.terms import (
@@ -187,7 +188,7 @@ def _regular_meeting(
         due = end_of_day(now.date())
         title = "定期协商会议（尚无已召开的定期会议记录）"
     else:
-        due = end_of_day(_add_months(last.date(), cadence_months))
+        due = end_of_day(add_months(last.date(), cadence_months))
         title = f"定期协商会议（上次召开：{last:%Y年%m月%d日}）"
     if due > horizon:
         return []
@@ -204,17 +205,6 @@ def _regular_meeting(
             what=f"按每{cadence_months}个月召开一次",
         )
     ]
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _short(text: Any, n: int = 40) -> str:

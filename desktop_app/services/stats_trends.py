@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import extract, func, select
 
+from desktop_app.domain.calendar import add_months
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.ledger_types import is_datetime
 from desktop_app.services.ledgers import LEDGERS
@@ -53,15 +54,10 @@ class MonthlyCounts:
     def month_range(self, index: int) -> tuple[date, date]:
         """The first and last day of month ``index``."""
         first = self.months[index]
-        return first, _add_months(first, 1).replace(day=1) - _ONE_DAY
+        return first, add_months(first, 1).replace(day=1) - _ONE_DAY
 
 
 _ONE_DAY = timedelta(days=1)
-
-
-def _add_months(d: date, n: int) -> date:
-    k = d.year * 12 + d.month - 1 + n
-    return date(k // 12, k % 12 + 1, 1)
 
 
 def months_shown(start: date, end: date) -> list[date]:
@@ -70,13 +66,13 @@ def months_shown(start: date, end: date) -> list[date]:
     first = start.replace(day=1)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     count = min(max(count, MIN_MONTHS), MAX_MONTHS)
-    return [_add_months(last, i - count + 1) for i in range(count)]
+    return [add_months(last, i - count + 1) for i in range(count)]
 
 
 def monthly_counts(ctx: ServiceContext, start: date, end: date) -> MonthlyCounts:
     """Records per month of each system for the months of :func:`months_shown`."""
     months = months_shown(start, end)
-    lo, hi = months[0], _add_months(months[-1], 1)
+    lo, hi = months[0], add_months(months[-1], 1)
     index = {(m.year, m.month): i for i, m in enumerate(months)}
     lines: list[Line] = []
     with ctx.read() as s:

@@ -235,3 +235,12 @@ def test_agrees_with_day_by_day_count(cal: WorkCalendar, d: date, n: int) -> Non
         day += timedelta(days=1)
         left -= cal.is_working_day(day)
     assert cal.add_working_days(d, n) == day
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last() -> None:
+    from desktop_app.domain.calendar import add_months
+
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+    assert add_months(date(2026, 1, 1), -1) == date(2025, 12, 1)
