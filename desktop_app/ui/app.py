@@ -32,7 +32,7 @@ from desktop_app.services.seed import seed_reference_data
 from desktop_app.storage.errors import StorageError
 from desktop_app.storage.startup import diagnose, open_database
 from desktop_app.ui import prompts
-from desktop_app.ui.idle_lock import DEFAULT_MINUTES, LOG_OUT, IdleLock
+from desktop_app.ui.idle_lock import LOG_OUT, IdleLock
 from desktop_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -116,12 +116,9 @@ def _activate_running_instance(paths: DataPaths) -> bool:
 
 
 def _setting_minutes(ctx: ServiceContext) -> int:
-    """Minutes without input before the screen locks (setting ``idle_lock_minutes``)."""
-    try:
-        value = settings_service.get(ctx, "idle_lock_minutes")
-    except (ServiceError, KeyError):
-        return DEFAULT_MINUTES
-    return int(value) if value is not None else DEFAULT_MINUTES
+    """Minutes without input before the screen locks (setting ``idle_lock_minutes``,
+    declared with its default in services/settings.py)."""
+    return int(settings_service.get(ctx, "idle_lock_minutes"))
 
 
 def log_in_at_start(ctx: ServiceContext, ui: QSettings) -> ServiceContext | None:

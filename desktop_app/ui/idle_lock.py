@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from desktop_app.services.context import ServiceContext
 
 LOG_OUT = 1001  # event-loop exit code: back to the log-in
-DEFAULT_MINUTES = 10
 _INPUT = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
