@@ -29,6 +29,7 @@ This module imports only the standard library.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -43,7 +44,10 @@ ROOT = HERE.parent
 PACKAGE = "township-enforcement"
 APP_NAME = "township-enforcement"  # bundle folder and program name (bundle_files.APP_NAME)
 ARCHITECTURE = "amd64"
-MAINTAINER = "Township Enforcement Project <township-enforcement@example.org>"
+# The county's maintainer goes here (or in DEB_MAINTAINER) once one is named.
+MAINTAINER = os.environ.get(
+    "DEB_MAINTAINER", "Township Enforcement Project <township-enforcement@example.org>"
+)
 DATA_DIR_HINT = "~/.local/share/TownshipEnforcement"
 
 INSTALL_DIR = PurePosixPath("/opt") / PACKAGE

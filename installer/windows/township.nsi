@@ -13,6 +13,8 @@
 ; %LOCALAPPDATA%\TownshipEnforcement (database, backups, letters) is never touched.
 
 Unicode true
+; Before anything that writes data: NSIS 3.06 (Debian 11) refuses it after the includes.
+SetCompressor /SOLID lzma
 ManifestDPIAware true
 
 !ifndef VERSION
@@ -42,7 +44,6 @@ ManifestDPIAware true
 Name "${APP_NAME}"
 OutFile "${OUTFILE}"
 BrandingText "${APP_NAME} ${VERSION}"
-SetCompressor /SOLID lzma
 
 VIProductVersion "${VERSION}.0"
 VIAddVersionKey /LANG=2052 "ProductName" "${APP_NAME}"

@@ -149,6 +149,7 @@ def test_build_deb_imports_only_stdlib():
     assert imported <= {
         "__future__",
         "argparse",
+        "os",
         "re",
         "shutil",
         "subprocess",
