@@ -28,6 +28,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.page import PageMargins
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -118,8 +119,23 @@ def personal_columns() -> list[ExtraCol]:
     ]
 
 
+def _placed(cells: Sequence[Cell], row: int) -> Iterator[Cell]:
+    """The cells of a :class:`Sheet` row, numbered, as openpyxl's write-only sheet
+    hands them to its writer. Its own ``_values_to_row`` first tries each item as a
+    plain value, and for a styled cell that try fails with an exception (and a
+    formatted message) and a spare cell: a fifth of a large export. Every row a
+    :class:`Sheet` appends is a list of cells made by :meth:`Sheet.cell`."""
+    for column, cell in enumerate(cells, 1):
+        if not isinstance(cell, Cell):
+            raise TypeError(f"Sheet rows are cells (Sheet.cell), not {cell!r}")
+        cell.column = column
+        cell.row = row
+        yield cell
+
+
 class Sheet:
-    """A write-only sheet with the house style; cells are built with :meth:`cell`."""
+    """A write-only sheet with the house style; cells are built with :meth:`cell`
+    and a row (:meth:`append`) is a list of such cells."""
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
         self.ws = ws
@@ -128,6 +144,8 @@ class Sheet:
         self.chars: list[float] = []  # column widths in Chinese characters
         self._styles: dict[tuple[Any, ...], Any] = {}
         self._wrapping: set[int] = set()  # alignment ids that wrap
+        self._heights: dict[int, RowDimension] = {}  # lines → the row height of that many
+        ws._values_to_row = _placed
 
     def cell(
         self,
@@ -164,28 +182,42 @@ class Sheet:
             c._style = style
         return protect(c)  # text never runs as a formula
 
-    def append(self, cells: Sequence[Any], spans: dict[int, int] | None = None) -> None:
+    def append(
+        self, cells: Sequence[Cell], spans: dict[int, int] | None = None, lines: int | None = None
+    ) -> None:
         """One row; ``spans`` (column index → columns) merges a cell with the next ones.
         A row whose wrapped text needs more than one line is given that height, so it
-        prints whole in any program (none measures wrapped Chinese text reliably)."""
-        lines = 1
-        for i, c in enumerate(cells):
-            if (
-                isinstance(c, Cell)
-                and isinstance(c.value, str)
-                and c._style.alignmentId in self._wrapping
-            ):
-                n = (spans or {}).get(i, 1)
-                width = sum(self.chars[i : i + n]) if i < len(self.chars) else 8.43 / CHAR_WIDTH
-                lines = max(lines, lines_of(c.value, width))
+        prints whole in any program (none measures wrapped Chinese text reliably);
+        ``lines``, when the caller has counted them, saves looking at every cell."""
+        if lines is None:
+            lines = 1
+            for i, c in enumerate(cells):
+                if (
+                    isinstance(c, Cell)
+                    and isinstance(c.value, str)
+                    and c._style.alignmentId in self._wrapping
+                ):
+                    n = (spans or {}).get(i, 1)
+                    width = sum(self.chars[i : i + n]) if i < len(self.chars) else 8.43 / CHAR_WIDTH
+                    lines = max(lines, lines_of(c.value, width))
         if lines > 1:
-            self.ws.row_dimensions[self.rows + 1].height = min(lines, MAX_LINES) * LINE_PT + 2
-        self.ws.append(list(cells))
+            self._height(lines)
+        self.ws.append(cells if isinstance(cells, list) else list(cells))
         self.rows += 1
         self.cols = max(self.cols, len(cells))
         for i, n in (spans or {}).items():
             first, last = get_column_letter(i + 1), get_column_letter(i + n)
             self.ws.merged_cells.add(f"{first}{self.rows}:{last}{self.rows}")
+
+    def _height(self, lines: int) -> None:
+        """The next row ``lines`` lines tall (at most :data:`MAX_LINES`). Rows of one
+        height share one dimension object: a write-only sheet only reads it while
+        writing the row, and making one per row is a good part of a large export."""
+        lines = min(lines, MAX_LINES)
+        dim = self._heights.get(lines)
+        if dim is None:
+            dim = self._heights[lines] = RowDimension(self.ws, ht=lines * LINE_PT + 2)
+        self.ws.row_dimensions[self.rows + 1] = dim
 
     def title(self, text: str, height: float = 24) -> None:
         self.ws.row_dimensions[self.rows + 1].height = height
@@ -321,17 +353,36 @@ def write_ledger_sheet(
     sheet.header(labels)
     kinds = [c.kind for c in cols] + ["text" for _ in extra]
     aligns = [MIDDLE if k in ("date", "datetime", "int") else WRAP for k in kinds]
+    # the wrapped columns and their widths, for the row heights
+    wrapped = [(i, sheet.chars[i]) for i, a in enumerate(aligns) if a.wrap_text]
     n_main = len(cols)
+    # One cell per column and number format, given each row's value in turn: a
+    # write-only sheet writes a row as it is appended, so the next row may reuse
+    # the cells (making and styling ~10 cells a row is the bulk of a large export).
+    reused: dict[tuple[int, str | None], Cell] = {}
     n = 0
     for row in rows:
-        out = []
+        out: list[Cell] = []
+        lines = 1
         for i, value in enumerate(row):
             if i < n_main:
                 v, fmt = _cell_value(cols[i], value)
             else:
                 v, fmt = value, None
-            out.append(sheet.cell(v, fmt=fmt, align=aligns[i]))
-        sheet.append(out)
+            if is_risky(v):  # its own cell: the quote prefix is set on its style
+                out.append(sheet.cell(v, fmt=fmt, align=aligns[i]))
+                continue
+            c = reused.get((i, fmt))
+            if c is None:
+                c = reused[i, fmt] = sheet.cell(None, fmt=fmt, align=aligns[i])
+                c._style = copy(c._style)  # never shared with the other cells
+            c.value = v
+            out.append(c)
+        for i, chars in wrapped:
+            v = out[i].value
+            if isinstance(v, str):
+                lines = max(lines, lines_of(v, chars))
+        sheet.append(out, lines=lines)
         n += 1
         if tick is not None:
             tick()

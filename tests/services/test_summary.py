@@ -16,18 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, LineChart
 from sqlalchemy import select, text
 
+from desktop_app.domain.deadlines import end_of_day, is_end_of_day
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services import settings as settings_service
-from desktop_app.services import staff, stats, summary
+from desktop_app.services import staff, stats, summary, summary_sheets
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.demo import generate_demo
 from desktop_app.services.errors import RuleViolation, ServiceError
 from desktop_app.services.ledgers import LEDGERS
 from desktop_app.services.summary_figures import SUMMARY_LEDGERS, TIMED_RULES
+from desktop_app.services.xlsx_safe import is_risky
 from desktop_app.storage.models import AuditEntry
 from desktop_app.storage.startup import open_database
 
@@ -603,3 +605,77 @@ def test_converts_with_libreoffice(month_file: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     csv = (tmp_path / "m.csv").read_text(encoding="utf-8", errors="replace")
     assert "月度汇总" in csv
+
+
+# --- the ledger sheet writer -------------------------------------------------------------
+
+
+def test_ledger_rows_each_keep_their_own_value_and_look(tmp_path: Path) -> None:
+    """Cells of a column are given each row's value in turn (summary_sheets reuses
+    them): a formula-like text, a date, an empty cell or a tall row must not leak into
+    the rows after it."""
+    ledger = LEDGERS["referrals"]
+    cols = list(ledger.columns)
+    texts = [
+        '=HYPERLINK("http://x","y")',
+        "普通事项",
+        None,
+        "露天焚烧秸秆" * 12,
+        "-2",
+        "一\n二\n三",
+    ]
+    when = [datetime(2026, 10, 5, 9, 30), end_of_day(date(2026, 10, 6)), None]
+    rows: list[tuple[Any, ...]] = []
+    for r in range(len(texts) * 2):
+        values: list[Any] = []
+        for i, c in enumerate(cols):
+            if c.kind == "term" and c.term is not None:
+                members = list(c.term)
+                values.append(members[(r + i) % len(members)].value)
+            elif c.kind == "datetime":
+                values.append(when[(r + i) % len(when)])
+            else:
+                values.append(texts[(r + i) % len(texts)] if c.key != "serial" else f"移{r}")
+        rows.append(tuple(values))
+
+    wb = Workbook(write_only=True)
+    sheet = summary_sheets.Sheet(wb.create_sheet(ledger.label))
+    assert summary_sheets.write_ledger_sheet(sheet, ledger, "标题", iter(rows)) == len(rows)
+    wb.save(tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx")[ledger.label]
+    widths = summary_sheets.ledger_widths(cols)
+    assert ws.max_row == len(rows) + 2
+    for r, row in enumerate(rows, start=3):
+        lines = 1
+        for i, (col, value) in enumerate(zip(cols, row, strict=True)):
+            cell = ws.cell(r, i + 1)
+            where = (r, col.key, value)
+            assert cell.border.left.style == "thin", where  # empty cells too
+            assert bool(cell.quotePrefix) == is_risky(value), where
+            if value is None:
+                assert cell.value is None, where
+            elif col.kind == "datetime" and is_end_of_day(value):
+                assert cell.value.date() == value.date(), where
+                assert cell.number_format == summary_sheets.DATE_FMT, where
+            elif col.kind == "datetime":
+                assert cell.value == value, where
+                assert cell.number_format == summary_sheets.DATETIME_FMT, where
+            elif col.term is not None:
+                assert cell.value == col.term.label_of(value), where
+            else:
+                assert cell.value == value and cell.data_type == "s", where
+                assert cell.alignment.wrap_text, where
+                lines = max(lines, summary_sheets.lines_of(value, widths[i]))
+        height = ws.row_dimensions[r].height
+        if lines == 1:
+            assert height is None, (r, height)
+        else:
+            expected = min(lines, summary_sheets.MAX_LINES) * summary_sheets.LINE_PT + 2
+            assert height == expected, (r, lines, height)
+
+
+def test_sheet_rows_are_cells() -> None:
+    wb = Workbook(write_only=True)
+    sheet = summary_sheets.Sheet(wb.create_sheet("x"))
+    with pytest.raises(TypeError):
+        sheet.append([sheet.cell("一"), "二"])
