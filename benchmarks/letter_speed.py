@@ -5,17 +5,15 @@ Prints the warm time of rendering one 涉嫌违法案件移送函 with the bundl
 converting an equivalent .docx to PDF with LibreOffice
 (``soffice --headless --convert-to pdf``), measured in the same run.
 
-    uv run python benchmarks/letter_speed.py [--runs 7]
+    uv run python benchmarks/letter_speed.py [--runs 7] [--json FILE]
 
 Not a test: machines are noisy, so it prints figures and never asserts.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time
@@ -23,6 +21,8 @@ import zipfile
 from pathlib import Path
 
 os.environ.setdefault("TOWNSHIP_ENFORCEMENT_FONTS", "bundled")
+
+import common
 
 from desktop_app.documents import fonts, template
 from desktop_app.documents.render import render
@@ -86,18 +86,9 @@ def docx_of(paragraphs: list[str], path: Path) -> None:
         z.writestr("word/document.xml", document)
 
 
-def median_time(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
+    parser = common.parser(__doc__)
+    parser.set_defaults(runs=7)
     args = parser.parse_args()
     start = time.perf_counter()
     tpl = template.load("referral_letter")
@@ -108,17 +99,37 @@ def main() -> None:
     }
     render(tpl, values, "赵八镇执移〔2026〕3号", fonts=bundled)
     cold = time.perf_counter() - start
-    warm = median_time(
+    warm = common.median_time(
         lambda: render(tpl, values, "赵八镇执移〔2026〕3号", fonts=bundled), args.runs
     )
-    print(f"{'what':<44}{'seconds':>10}")
-    print(f"{'letter, first in process (incl. fonts)':<44}{cold:>10.3f}")
-    label = f"letter, warm (median of {args.runs})"
-    print(f"{label:<44}{warm:>10.3f}   target < 0.200")
+    rows = [common.row("letter PDF, first in process (incl. fonts)", cold, "s")]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    base: float | None = None
     if soffice is None:
         print("soffice not installed: no baseline (apt-get install libreoffice-writer-nogui)")
-        return
+    else:
+        base = soffice_time(soffice, max(3, args.runs // 2))
+    rows.append(
+        common.row(
+            "letter PDF, warm",
+            warm,
+            "s",
+            baseline=base,
+            target="≤ 0.2 s; ≥ 20 × faster than soffice",
+            limit=0.2,
+            min_ratio=20,
+        )
+    )
+    if base is not None:
+        print(
+            f"soffice --convert-to pdf of the same letter as .docx: {base:.2f} s"
+            f" = {base / warm:.0f} × the letter"
+        )
+    common.finish(rows, args.json)
+
+
+def soffice_time(soffice: str, runs: int) -> float:
+    """Median time of LibreOffice converting the same letter, typed as a .docx."""
     with tempfile.TemporaryDirectory() as tmp:
         docx = Path(tmp) / "letter.docx"
         docx_of(
@@ -153,9 +164,7 @@ def main() -> None:
             )
 
         convert()  # first start creates the profile
-        base = median_time(convert, max(3, args.runs // 2))
-    print(f"{'baseline: soffice --convert-to pdf (median)':<44}{base:>10.3f}")
-    print(f"{'ratio baseline / letter':<44}{base / warm:>10.1f}x   target >= 20x")
+        return common.median_time(convert, runs)
 
 
 if __name__ == "__main__":
