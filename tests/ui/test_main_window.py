@@ -86,7 +86,7 @@ def test_dashboard_lists_overdue_items_and_opens_the_record(
     add_referral(ctx, "移2026-0010", None, "已办结，不应出现")
     page = window.show_page("dashboard")
     assert isinstance(page, DashboardPage)
-    titles = [page.table.item(r, 4).text() for r in range(page.table.rowCount())]
+    titles = [page.model.text(r, 4) for r in range(page.model.rowCount())]
     assert "逾期的采砂案件" in titles and "已办结，不应出现" not in titles
     assert page.cards[DueBucket.OVERDUE].text().endswith("项")
     assert (

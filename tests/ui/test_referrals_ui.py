@@ -267,7 +267,7 @@ def test_dashboard_double_click_opens_the_transfer(
     win = MainWindow(ctx, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     dash = win.show_page("dashboard")
-    rows = [dash.table.item(r, 3).text() for r in range(dash.table.rowCount())]  # type: ignore[attr-defined]
+    rows = [dash.model.text(r, 3) for r in range(dash.model.rowCount())]  # type: ignore[attr-defined]
     assert referrals.get(ctx, rid).serial in rows
     dash._open(rows.index(referrals.get(ctx, rid).serial))  # type: ignore[attr-defined]
     assert opened == [rid]

@@ -31,6 +31,9 @@ class LedgerTableModel(QAbstractTableModel):
         self.rows: list[dict[str, Any]] = []
         self.total = 0
         self._now = now()
+        # Nothing is read until the list is first shown (refresh) or filtered: a
+        # page builds its lists (and the hidden tabs theirs) without a query.
+        self.loaded = False
 
     # --- loading ---------------------------------------------------------------
 
@@ -39,6 +42,7 @@ class LedgerTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        self.loaded = True
         self.beginResetModel()
         self._now = now()
         self.total = ledgers.count(self.ctx, self.ledger.key, self.query)
@@ -102,7 +106,8 @@ class LedgerTableModel(QAbstractTableModel):
         self.query = replace(
             self.query, sort_key=key, descending=order == Qt.SortOrder.DescendingOrder
         )
-        self.reload()
+        if self.loaded:  # the view's initial sort only sets the order of the first load
+            self.reload()
 
     def record_id(self, row: int) -> int:
         return int(self.rows[row]["id"])

@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_app.services.context import ServiceContext
-from desktop_app.ui.dialogs.assistance_dialog import AssistanceDialog
-from desktop_app.ui.dialogs.assistance_request_dialog import AssistanceRequestDialog
 from desktop_app.ui.pages.system_page import SystemPage
 
 
@@ -25,9 +23,13 @@ class AssistancePage(SystemPage):
         self.set_body(self.list)
 
     def view(self, record_id: int) -> QDialog:
+        from desktop_app.ui.dialogs.assistance_dialog import AssistanceDialog
+
         return AssistanceDialog(self.ctx, record_id, self)
 
     def new_request(self) -> None:
+        from desktop_app.ui.dialogs.assistance_request_dialog import AssistanceRequestDialog
+
         dialog = AssistanceRequestDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.request_id is not None:
             self.written(dialog.request_id, open_it=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_app.services.context import ServiceContext
-from desktop_app.ui.dialogs.complaint_dialog import ComplaintDialog
-from desktop_app.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from desktop_app.ui.pages.system_page import SystemPage
 
 
@@ -25,9 +23,13 @@ class ComplaintsPage(SystemPage):
         self.set_body(self.list)
 
     def view(self, record_id: int) -> QDialog:
+        from desktop_app.ui.dialogs.complaint_dialog import ComplaintDialog
+
         return ComplaintDialog(self.ctx, record_id, self)
 
     def new_complaint(self) -> None:
+        from desktop_app.ui.dialogs.complaint_intake import ComplaintIntakeDialog
+
         dialog = ComplaintIntakeDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.complaint_id is not None:
             self.written(dialog.complaint_id)

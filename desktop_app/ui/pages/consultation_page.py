@@ -24,10 +24,6 @@ from desktop_app.services import liaison
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.joint_action_dialogs import JointActionDialog, JointActionWindow
-from desktop_app.ui.dialogs.meeting_dialog import MeetingDialog
-from desktop_app.ui.dialogs.meeting_window import MeetingWindow
-from desktop_app.ui.dialogs.notice_dialogs import NoticeDialog, NoticeWindow
 from desktop_app.ui.pages.ledger_page import LedgerList
 from desktop_app.ui.pages.system_page import SystemPage
 
@@ -178,6 +174,8 @@ class ConsultationPage(SystemPage):
         }.get(ledger_key, self.open_item)(record_id)
 
     def view(self, record_id: int) -> QDialog:
+        from desktop_app.ui.dialogs.meeting_window import MeetingWindow
+
         return MeetingWindow(self.ctx, record_id, self)
 
     def _open(self, dialog: QDialog) -> None:
@@ -186,9 +184,13 @@ class ConsultationPage(SystemPage):
             self.written()
 
     def open_notice(self, notice_id: int) -> None:
+        from desktop_app.ui.dialogs.notice_dialogs import NoticeWindow
+
         self._open(NoticeWindow(self.ctx, notice_id, self))
 
     def open_action(self, action_id: int) -> None:
+        from desktop_app.ui.dialogs.joint_action_dialogs import JointActionWindow
+
         self._open(JointActionWindow(self.ctx, action_id, self))
 
     def _created(self, target: LedgerList, record_id: int | None, opener) -> None:  # type: ignore[no-untyped-def]
@@ -200,16 +202,22 @@ class ConsultationPage(SystemPage):
         opener(record_id)
 
     def new_meeting(self, mode: str) -> None:
+        from desktop_app.ui.dialogs.meeting_dialog import MeetingDialog
+
         dialog = MeetingDialog(self.ctx, self, mode=mode)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._created(self.list, dialog.meeting_id, self.open_item)
 
     def new_notice(self) -> None:
+        from desktop_app.ui.dialogs.notice_dialogs import NoticeDialog
+
         dialog = NoticeDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._created(self.notices, dialog.notice_id, self.open_notice)
 
     def new_action(self) -> None:
+        from desktop_app.ui.dialogs.joint_action_dialogs import JointActionDialog
+
         dialog = JointActionDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._created(self.actions, dialog.action_id, self.open_action)

@@ -23,7 +23,6 @@ from desktop_app.services import criminal, staff
 from desktop_app.services.context import ServiceContext
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
-from desktop_app.ui.dialogs.criminal_dialogs import CriminalWindow, FlagDialog
 from desktop_app.ui.pages.ledger_page import LedgerList
 from desktop_app.ui.pages.system_page import SystemPage
 
@@ -163,9 +162,13 @@ class CriminalPage(SystemPage):
         super().show_record(ledger_key, record_id)
 
     def view(self, record_id: int) -> QDialog:
+        from desktop_app.ui.dialogs.criminal_dialogs import CriminalWindow
+
         return CriminalWindow(self.ctx, record_id, self)
 
     def new_flag(self) -> None:
+        from desktop_app.ui.dialogs.criminal_dialogs import FlagDialog
+
         dialog = FlagDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.transfer_id is not None:
             self.tabs.setCurrentWidget(self.list)

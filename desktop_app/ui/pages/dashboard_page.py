@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -10,8 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ BUCKET_COLOURS = {
 }
 WEEKDAYS = "一二三四五六日"
 COLUMNS = ("状态", "期限", "台账", "编号", "事项", "期限事项", "对方单位")
+ROOT = QModelIndex()
 
 
 class BucketCard(QPushButton):
@@ -55,6 +57,58 @@ class BucketCard(QPushButton):
 
     def set_count(self, n: int) -> None:
         self.setText(f"{self.bucket.label}\n{n} 项")
+
+
+class DueItemsModel(QAbstractTableModel):
+    """The due items as table rows; a cell is made only when the view paints it
+    (thousands of items on a large database: no widget item per cell)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[dashboard.DueItem] = []
+
+    def set_items(self, items: list[dashboard.DueItem]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        item, column = self.items[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.ToolTipRole and column != 4:
+                return None
+            return (
+                item.bucket.label,
+                item.due_text,
+                item.ledger_label,
+                item.serial,
+                item.title,
+                item.what,
+                item.counterpart,
+            )[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0:
+            return QBrush(QColor(BUCKET_COLOURS[item.bucket]))
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        return str(self.data(self.index(row, column)))
 
 
 class DashboardPage(Page):
@@ -89,8 +143,10 @@ class DashboardPage(Page):
             card.toggled.connect(lambda on, b=card.bucket: self._toggle(b, on))
             cards.addWidget(card)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.model = DueItemsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
@@ -157,24 +213,7 @@ class DashboardPage(Page):
 
     def _fill(self) -> None:
         rows = self.visible_items()
-        self.table.setRowCount(len(rows))
-        for r, item in enumerate(rows):
-            values = (
-                item.bucket.label,
-                item.due_text,
-                item.ledger_label,
-                item.serial,
-                item.title,
-                item.what,
-                item.counterpart,
-            )
-            for c, text in enumerate(values):
-                cell = QTableWidgetItem(text)
-                if c == 0:
-                    cell.setForeground(QBrush(QColor(BUCKET_COLOURS[item.bucket])))
-                if c == 4:
-                    cell.setToolTip(text)
-                self.table.setItem(r, c, cell)
+        self.model.set_items(rows)
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
 

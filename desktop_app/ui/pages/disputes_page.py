@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_app.services.context import ServiceContext
-from desktop_app.ui.dialogs.dispute_dialogs import DisputeDialog, DisputeWindow
 from desktop_app.ui.pages.system_page import SystemPage
 
 
@@ -24,9 +23,13 @@ class DisputesPage(SystemPage):
         self.set_body(self.list)
 
     def view(self, record_id: int) -> QDialog:
+        from desktop_app.ui.dialogs.dispute_dialogs import DisputeWindow
+
         return DisputeWindow(self.ctx, record_id, self)
 
     def new_dispute(self) -> None:
+        from desktop_app.ui.dialogs.dispute_dialogs import DisputeDialog
+
         dialog = DisputeDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.dispute_id is not None:
             self.written(dialog.dispute_id, open_it=True)

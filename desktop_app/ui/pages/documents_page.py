@@ -8,7 +8,6 @@ from desktop_app.services import letters
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.letter_dialog import LetterDialog
 from desktop_app.ui.pages.base import Page
 from desktop_app.ui.pages.ledger_page import LedgerList
 
@@ -56,6 +55,8 @@ class DocumentsPage(Page):
         self.open_document(doc_id)
 
     def open_document(self, document_id: int) -> None:
+        from desktop_app.ui.dialogs.letter_dialog import LetterDialog
+
         dialog = LetterDialog(self.ctx, document_id=document_id, parent=self)
         if not dialog.loaded:
             prompts.warn(self, dialog.status.text())

@@ -27,8 +27,6 @@ from desktop_app.services import info_shares
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.info_share_dialog import InfoShareDialog
-from desktop_app.ui.dialogs.info_share_view import InfoShareView
 from desktop_app.ui.pages.system_page import SystemPage
 
 RATE_COLUMNS = ["名称", "条数", "当日共享", "延期共享", "尚未共享", "当日共享率"]
@@ -189,9 +187,13 @@ class InfoSharesPage(SystemPage):
         super().show_record(ledger_key, record_id)
 
     def view(self, record_id: int) -> QDialog:
+        from desktop_app.ui.dialogs.info_share_view import InfoShareView
+
         return InfoShareView(self.ctx, record_id, self)
 
     def new_item(self) -> None:
+        from desktop_app.ui.dialogs.info_share_dialog import InfoShareDialog
+
         dialog = InfoShareDialog(self.ctx, self)
         dialog.exec()
         if dialog.saved:

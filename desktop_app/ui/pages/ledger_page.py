@@ -25,7 +25,6 @@ from desktop_app.services import ledgers, organisations, records
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.record_dialog import RecordDialog
 from desktop_app.ui.models.ledger_model import LedgerTableModel
 from desktop_app.ui.widgets.form_helpers import open_date_edit, open_date_value
 
@@ -193,6 +192,8 @@ class LedgerList(QWidget):
         self.open(record_id)
 
     def open(self, record_id: int) -> None:
+        from desktop_app.ui.dialogs.record_dialog import RecordDialog  # letters: reportlab
+
         if self.on_open is not None:
             self.on_open(record_id)
             return

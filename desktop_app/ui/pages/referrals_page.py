@@ -9,7 +9,6 @@ from desktop_app.domain.terms import OrgKind, PartyKind, PreTransferState
 from desktop_app.services import organisations, referrals
 from desktop_app.services.context import ServiceContext
 from desktop_app.ui.dialogs.action_form import ActionForm, Field
-from desktop_app.ui.dialogs.referral_dialog import ReferralDialog
 from desktop_app.ui.pages.system_page import SystemPage
 
 
@@ -40,6 +39,8 @@ class ReferralsPage(SystemPage):
         self.set_body(self.list)
 
     def view(self, record_id: int) -> QDialog:
+        from desktop_app.ui.dialogs.referral_dialog import ReferralDialog
+
         return ReferralDialog(self.ctx, record_id, self)
 
     def new_outgoing(self) -> None:

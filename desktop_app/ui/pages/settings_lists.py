@@ -24,8 +24,6 @@ from desktop_app.services import organisations, settings, staff
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
-from desktop_app.ui.dialogs.organisation_dialog import OrganisationDialog
-from desktop_app.ui.dialogs.staff_dialog import StaffDialog
 from desktop_app.ui.widgets.form_helpers import hint_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -275,6 +273,8 @@ class OrganisationsTab(_ListTab):
         return out
 
     def make_dialog(self, record_id: int | None) -> QDialog:
+        from desktop_app.ui.dialogs.organisation_dialog import OrganisationDialog
+
         return OrganisationDialog(self.ctx, record_id, self)
 
     def delete_record(self, record_id: int) -> None:
@@ -323,4 +323,6 @@ class StaffTab(_ListTab):
         return out
 
     def make_dialog(self, record_id: int | None) -> QDialog:
+        from desktop_app.ui.dialogs.staff_dialog import StaffDialog
+
         return StaffDialog(self.ctx, record_id, self)
