@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date
 from functools import lru_cache
 
-import holidays
+from desktop_app.domain import cn_workdays_table
 
 MAKEUP_DAY_NAME = "调休上班"
 DAY_OFF_NAME = "休息日"
@@ -71,18 +71,33 @@ def _year_bounds(year: int) -> tuple[int, int]:
     return first, last
 
 
-@lru_cache(maxsize=256)
-def _package_year(year: int) -> _PackageYear:
-    """The package's view of one year, computed once per process.
+def package_schedule(year: int) -> tuple[dict[date, str], frozenset[date]]:
+    """The ``holidays`` package's named days and make-up working days of ``year``.
 
     Neighbouring years are populated too, so a day off or make-up day that a
     neighbour's notice places in ``year`` (e.g. 2001-12-29, from the 2002
-    notice) is not missed.
+    notice) is not missed. Imported here only: ``holidays`` loads every country
+    it knows, so the years in :mod:`cn_workdays_table` are read from there.
     """
+    import holidays
+
     years = [y for y in (year - 1, year, year + 1) if MINYEAR <= y <= MAXYEAR]
     cn = holidays.China(years=years, language="zh_CN")
     names = {d: str(n) for d, n in cn.items() if d.year == year}
     makeup = frozenset(d for d in cn.weekend_workdays if d.year == year and d.weekday() >= 5)
+    return names, makeup
+
+
+@lru_cache(maxsize=256)
+def _package_year(year: int) -> _PackageYear:
+    """The package's view of one year, computed once per process (from the shipped
+    table when it has the year)."""
+    if year in cn_workdays_table.YEARS:
+        named, made = cn_workdays_table.YEARS[year]
+        names = {date(year, m, d): n for m, d, n in named}
+        makeup = frozenset(date(year, m, d) for m, d in made)
+    else:
+        names, makeup = package_schedule(year)
     first, last = _year_bounds(year)
     off = set()
     for o in range(first, last + 1):
