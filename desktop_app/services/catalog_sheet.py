@@ -15,11 +15,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-
 from desktop_app.domain.validators import ValidationError, check_text, parse_date
 from desktop_app.services.errors import ImportFailed, RowProblem, ServiceError
 from desktop_app.services.xlsx_safe import protect
@@ -141,6 +136,8 @@ def _open_workbook(path: Path) -> Any:
         )
     if not data.startswith(b"PK"):
         raise ServiceError(f"「{path.name}」不是 .xlsx 格式的 Excel 文件，无法导入。")
+    import openpyxl  # here, not at the top: the referral pages import this module
+
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged package
@@ -342,6 +339,8 @@ def _cell_date(value: Any) -> date | None:
         if 10_000_000 <= value <= 99_999_999 and float(value).is_integer():
             return parse_date(str(int(value)))  # 20210715 typed as a number
         if 1 <= value < 100_000:
+            from openpyxl.utils.datetime import from_excel
+
             result = from_excel(value)
             if isinstance(result, datetime):
                 return result.date()
@@ -353,6 +352,10 @@ def _cell_date(value: Any) -> date | None:
 
 
 def build_workbook(title: str, subtitle: str, rows: list[list[Any]]) -> Any:
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
     workbook = openpyxl.Workbook()
     ws = workbook.active
     ws.title = "行政处罚事项清单"
