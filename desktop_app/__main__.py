@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop_app import cli
 
     args = cli.build_parser().parse_args(argv)
-    paths = data_paths(args.data_dir)
+    paths = data_paths(args.data_dir, args.database_url)
     try:
         setup_logging(paths)
     except OSError as exc:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from desktop_app import __version__
-from desktop_app.paths import DataPaths, data_paths, database_url
+from desktop_app.paths import DataPaths, data_paths, database_url, is_server_database
 from desktop_app.services.errors import ImportFailed, ServiceError
 from desktop_app.storage.errors import StorageError
 
@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="乡镇综合行政执法协调联动系统。不带命令时打开图形界面。",
     )
     p.add_argument("--data-dir", metavar="DIR", help="数据文件夹（默认为用户数据目录）")
+    p.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="服务器数据库（PostgreSQL），如 postgresql://用户名:密码@主机:5432/库名；"
+        "也可用环境变量 TOWNSHIP_DATABASE_URL。默认为数据文件夹里的 SQLite 文件",
+    )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
 
@@ -154,6 +160,10 @@ def _open(paths: DataPaths):  # type: ignore[no-untyped-def]
     return ctx
 
 
+SERVER_BACKUP = (
+    "数据库在 PostgreSQL 服务器上：请由服务器管理员用 pg_dump 备份、pg_restore 恢复，"
+    "本程序的备份与恢复只用于本机的 SQLite 数据库文件。"
+)
 RESTORE_LATEST_HINT = f"恢复最近的备份：{PROG} restore --latest"
 
 
@@ -161,7 +171,7 @@ def _refuse_missing_database(paths: DataPaths) -> None:
     """A database that existed before (backups exist) and is gone is not a first run."""
     from desktop_app.storage.startup import diagnose
 
-    if database_url(paths) != f"sqlite:///{paths.database}":
+    if is_server_database(paths):
         return
     problem = diagnose(paths.database, paths.backups, move_damaged=False)
     if problem is not None and problem.kind == "missing":
@@ -266,9 +276,9 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
     from desktop_app.services import backup
     from desktop_app.storage import migrate
     from desktop_app.storage.sqlite import stored_revision
-    from desktop_app.storage.startup import check_database, diagnose
+    from desktop_app.storage.startup import check_database, diagnose, hidden_password, revision_of
 
-    if database_url(paths) == f"sqlite:///{paths.database}":
+    if not is_server_database(paths):
         problem = diagnose(paths.database, paths.backups, move_damaged=False)
         if problem is not None:
             print(problem.message, file=sys.stderr)
@@ -283,19 +293,26 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
             return EXIT_LOCKED if problem.kind == "locked" else EXIT_FAILED
     # Read the version first: the read-only connection must not be the last one,
     # or the -wal/-shm files stay behind.
-    rev = stored_revision(paths.database) if paths.database.exists() else None
-    problems = check_database(database_url(paths))
+    url = database_url(paths)
+    if is_server_database(paths):
+        rev, where = revision_of(url), hidden_password(url)
+    else:
+        rev = stored_revision(paths.database) if paths.database.exists() else None
+        where = str(paths.database)
+    problems = check_database(url)
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
         return EXIT_FAILED
-    print(f"数据库完好：{paths.database}（版本 {rev}，程序支持 {migrate.head_revision()}）")
+    print(f"数据库完好：{where}（版本 {rev}，程序支持 {migrate.head_revision()}）")
     return EXIT_OK
 
 
 def cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
     from desktop_app.services import backup
 
+    if is_server_database(paths):
+        return _fail(SERVER_BACKUP)
     if not paths.database.exists():
         return _fail(f"数据库不存在，无需备份：{paths.database}")
     ctx = _open(paths)
@@ -349,6 +366,8 @@ def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
     from desktop_app.instance import InstanceLock
     from desktop_app.services import backup
 
+    if is_server_database(paths):
+        return _fail(SERVER_BACKUP)
     lock = InstanceLock(paths)
     if not lock.acquire():
         return _fail(
@@ -443,7 +462,7 @@ def cmd_reset_admin(args: argparse.Namespace, paths: DataPaths) -> int:
     from desktop_app.instance import InstanceLock
     from desktop_app.services import accounts
 
-    if not paths.database.exists() and database_url(paths) == f"sqlite:///{paths.database}":
+    if not paths.database.exists() and not is_server_database(paths):
         return _fail(f"数据库不存在：{paths.database}")
     lock = InstanceLock(paths)
     if not lock.acquire():
@@ -532,7 +551,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = data_paths(args.data_dir)
+    paths = data_paths(args.data_dir, getattr(args, "database_url", None))
     try:
         return COMMANDS[args.command](args, paths)
     except ImportFailed as exc:

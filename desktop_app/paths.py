@@ -5,6 +5,12 @@ Data folder: ``--data-dir`` wins, then the environment variable
 platformdirs (``%LOCALAPPDATA%\\TownshipEnforcement`` on Windows,
 ``~/.local/share/TownshipEnforcement`` on Linux). Read-only resources are
 found next to the source, or inside a PyInstaller bundle when frozen.
+
+Database: the SQLite file ``enforcement.db`` in the data folder, unless
+``--database-url`` or the environment variable ``TOWNSHIP_DATABASE_URL`` names
+a PostgreSQL database (``postgresql://user:password@host:5432/name``, a county-
+wide instance); the data folder still holds attachments, documents, backups,
+logs and ui.ini.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from platformdirs import user_data_dir
 
 APP_DIR_NAME = "TownshipEnforcement"
 DATA_DIR_ENV = "TOWNSHIP_ENFORCEMENT_DATA_DIR"
-DATABASE_URL_ENV = "TOWNSHIP_ENFORCEMENT_DATABASE_URL"
+DATABASE_URL_ENV = "TOWNSHIP_DATABASE_URL"
 DATABASE_FILE = "enforcement.db"
 
 
@@ -44,6 +50,8 @@ class DataPaths:
     """The folders under one data directory."""
 
     root: Path
+    # --database-url: a server database instead of the folder's SQLite file
+    url: str | None = None
 
     @property
     def database(self) -> Path:
@@ -75,16 +83,34 @@ class DataPaths:
         return self
 
 
-def data_paths(data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
+def data_paths(
+    data_dir: str | os.PathLike[str] | None = None, database_url: str | None = None
+) -> DataPaths:
     if data_dir:
         root = Path(data_dir)
     elif os.environ.get(DATA_DIR_ENV):
         root = Path(os.environ[DATA_DIR_ENV])
     else:
         root = Path(user_data_dir(APP_DIR_NAME, appauthor=False, roaming=False))
-    return DataPaths(root.expanduser().resolve())
+    return DataPaths(root.expanduser().resolve(), database_url or None)
+
+
+def normalise_url(url: str) -> str:
+    """A PostgreSQL URL as given by an administrator, for SQLAlchemy's psycopg 3 driver."""
+    url = url.strip()
+    for scheme in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
 
 
 def database_url(paths: DataPaths) -> str:
-    """The SQLAlchemy URL: the environment may point at a server database later."""
-    return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{paths.database}"
+    """The SQLAlchemy URL: ``--database-url``, then ``TOWNSHIP_DATABASE_URL``,
+    then the SQLite file in the data folder."""
+    url = paths.url or os.environ.get(DATABASE_URL_ENV, "").strip()
+    return normalise_url(url) if url else f"sqlite:///{paths.database}"
+
+
+def is_server_database(paths: DataPaths) -> bool:
+    """The database is a server's (PostgreSQL), not the data folder's SQLite file."""
+    return not database_url(paths).startswith("sqlite")

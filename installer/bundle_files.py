@@ -65,6 +65,11 @@ HIDDEN_IMPORTS = (
     "alembic.op",
     "alembic.context",
     "alembic.ddl.sqlite",
+    "alembic.ddl.postgresql",
+    # A county server (issue 13): SQLAlchemy loads its dialect by name from the URL,
+    # and psycopg loads its compiled speed-ups (psycopg_binary) only if present.
+    "sqlalchemy.dialects.postgresql.psycopg",
+    "psycopg_binary",
     "desktop_app.storage.models",
     "desktop_app.storage.types",
 )
@@ -94,6 +99,8 @@ METADATA_DISTRIBUTIONS = (
     "cffi",
     "pycparser",
     "cryptography",
+    "psycopg",
+    "psycopg-binary",
     "typing-extensions",
 )
 

@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import dbkit
 import pytest
 
 from desktop_app.domain import clock
-from desktop_app.paths import DataPaths
+from desktop_app.paths import DATABASE_URL_ENV, DataPaths
 from desktop_app.security import passwords
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.seed import seed_reference_data
@@ -31,10 +32,68 @@ def data_paths(tmp_path: Path) -> DataPaths:
     return DataPaths(tmp_path / "data").ensure()
 
 
+# ---------------------------------------------------------------------------
+# SQLite (default) or PostgreSQL (TOWNSHIP_TEST_DATABASE_URL): see tests/dbkit.py.
+
+# Folders whose tests never open a database: no server database is made for them.
+NO_DATABASE = ("unit", "installer")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not dbkit.on_postgres():
+        return
+    skip = pytest.mark.skip(reason="SQLite-only: about the SQLite file itself (PostgreSQL run)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if dbkit.on_postgres() and dbkit._server is not None:
+        dbkit._server.drop_all()
+
+
+@pytest.fixture(scope="session")
+def _pg_migrated_template() -> str:
+    """A database migrated to head, cloned by each ``ctx``. Not seeded: tests pin
+    the clocks the seed's audit entries read before ``ctx`` seeds."""
+    server = dbkit.server()
+    url = server.create()
+    open_database(url).db.close()
+    name = url.rsplit("/", 1)[1]
+    with server.admin.connect() as conn:
+        conn.exec_driver_sql(f'ALTER DATABASE "{name}" IS_TEMPLATE true')
+    return name
+
+
 @pytest.fixture
-def ctx(data_paths: DataPaths) -> Iterator[ServiceContext]:
+def database_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """This test's database: the data folder's SQLite file, or a new database on
+    the PostgreSQL server (migrated when the test uses ``ctx``, else empty) that
+    the program's own start-up (CLI, GUI) finds through the environment."""
+    if not dbkit.on_postgres():
+        yield dbkit.sqlite_url(request.getfixturevalue("data_paths").database)
+        return
+    template = (
+        request.getfixturevalue("_pg_migrated_template") if "ctx" in request.fixturenames else None
+    )
+    url = dbkit.server().create(template)
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    yield url
+    dbkit.release(url)
+
+
+@pytest.fixture(autouse=True)
+def _server_database(request: pytest.FixtureRequest) -> None:
+    """On PostgreSQL every test that may open the program's database gets one."""
+    if dbkit.on_postgres() and request.path.parent.name not in NO_DATABASE:
+        request.getfixturevalue("database_url")
+
+
+@pytest.fixture
+def ctx(data_paths: DataPaths, database_url: str) -> Iterator[ServiceContext]:
     """A new database with the seed organisations (no catalogue), operator = 管理员."""
-    result = open_database(f"sqlite:///{data_paths.database}", backup_dir=data_paths.backups)
+    result = open_database(database_url, backup_dir=data_paths.backups)
     context = ServiceContext(result.db, data_paths, None, "测试员")
     seed_reference_data(context, catalogue=False)
     yield context

@@ -149,7 +149,7 @@ def _complaint_label(c: Complaint) -> str:
 def _matching(session: Session, model: Any, columns: list[Any], text: str, limit: int) -> list[Any]:
     stmt = select(model)
     for part in text.split():
-        stmt = stmt.where(or_(*[col.contains(part, autoescape=True) for col in columns]))
+        stmt = stmt.where(or_(*[col.icontains(part, autoescape=True) for col in columns]))
     return list(
         session.execute(stmt.order_by(model.created_at.desc(), model.id.desc()).limit(limit))
         .scalars()

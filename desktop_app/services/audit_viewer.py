@@ -86,8 +86,8 @@ def _where(q: AuditQuery) -> list[ColumnElement[bool]]:
     for word in (q.text or "").split():
         where.append(
             or_(
-                AuditEntry.summary.contains(word, autoescape=True),
-                AuditEntry.operator_name.contains(word, autoescape=True),
+                AuditEntry.summary.icontains(word, autoescape=True),
+                AuditEntry.operator_name.icontains(word, autoescape=True),
             )
         )
     return where

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import event
+from sqlalchemy import String, event, inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from desktop_app.domain.terms import AuditAction
 from desktop_app.paths import DataPaths
 from desktop_app.services import audit
-from desktop_app.services.errors import Conflict, PermissionDenied, ServiceError
+from desktop_app.services.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
 from desktop_app.storage.db import Database
 from desktop_app.storage.models import AuditEntry
 
@@ -108,6 +108,7 @@ class UnitOfWork:
         self.session.info[DATA_KEY] = self.ctx.data_key
         if self.ctx.read_only:  # a 查阅 account writes nothing but the audit trail
             event.listen(self.session, "before_flush", _audit_only)
+        event.listen(self.session, "before_flush", _check_lengths)
         return self
 
     def __exit__(
@@ -171,6 +172,40 @@ def _audit_only(session: Session, _context: Any, _instances: Any) -> None:
     changed = [*session.new, *session.dirty, *session.deleted]
     if any(not isinstance(obj, AuditEntry) for obj in changed):
         raise PermissionDenied(READ_ONLY_MESSAGE)
+
+
+# Reference-data fields the ledgers' FIELD_LABELS do not name.
+OTHER_LABELS = {
+    "name": "名称（姓名）",
+    "short_name": "简称",
+    "position": "职务",
+    "phone": "电话",
+    "certificate_number": "执法证号",
+    "login_name": "登录名",
+    "code": "编码",
+    "number": "文号",
+}
+
+
+def _check_lengths(session: Session, _context: Any, _instances: Any) -> None:
+    """VARCHAR(n) limits, the same on every database: PostgreSQL enforces them
+    (with an English DataError), SQLite never does. The forms check their own
+    fields first; this is the last line for whatever reaches the database."""
+    problems: dict[str, str] = {}
+    for obj in (*session.new, *session.dirty):
+        for attr in inspect(obj).mapper.column_attrs:
+            column = attr.columns[0]
+            limit = getattr(column.type, "length", None)
+            if not limit or not isinstance(column.type, String):
+                continue
+            value = getattr(obj, attr.key, None)
+            if isinstance(value, str) and len(value) > limit:
+                from desktop_app.services.records import FIELD_LABELS
+
+                label = FIELD_LABELS.get(attr.key) or OTHER_LABELS.get(attr.key, attr.key)
+                problems[attr.key] = f"「{label}」不能超过{limit}个字（现有{len(value)}个字）"
+    if problems:
+        raise InvalidInput(problems)
 
 
 def check_version(obj: Any, expected: int | None) -> None:

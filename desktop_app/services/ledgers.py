@@ -18,6 +18,7 @@ from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput
 from desktop_app.services.ledger_defs import LEDGERS, LISTS
 from desktop_app.services.ledger_types import Col, Filter, Ledger, is_datetime
+from desktop_app.storage.text_match import contains_text
 
 __all__ = ["LEDGERS", "LISTS", "Col", "Filter", "Ledger", "Query", "count", "display", "page"]
 
@@ -41,7 +42,7 @@ def _select(ledger: Ledger, q: Query, columns: Sequence[Any]) -> Select[Any]:
         stmt = stmt.outerjoin(target, onclause)
     where: list[ColumnElement[bool]] = []
     for part in q.search.split():
-        where.append(or_(*[e.contains(part, autoescape=True) for e in ledger.search_exprs]))
+        where.append(or_(*[contains_text(e, part) for e in ledger.search_exprs]))
     if q.status and ledger.status_col:
         if ledger.status_term is not None and q.status not in {m.value for m in ledger.status_term}:
             raise InvalidInput({"status": f"无效的筛选条件：{q.status}"})

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop_app.storage import sqlite
+from desktop_app.storage import postgres, sqlite
 
 
 class Database:
@@ -17,17 +17,24 @@ class Database:
 
     ``read()`` gives a session for queries; ``write()`` one whose transaction
     starts with ``BEGIN IMMEDIATE`` on SQLite, so a write never fails half-way
-    on a lock. Only services write.
+    on a lock; on PostgreSQL with the writer lock (``storage/postgres.py``), so
+    writers take turns there too. Only services write.
     """
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, future=True)
-        if sqlite.is_sqlite(self.engine):
-            sqlite.configure_engine(self.engine)
+        if postgres.is_postgres_url(url):
+            # pre_ping: a server restarted overnight must not fail the first click
+            self.engine: Engine = create_engine(url, pool_pre_ping=True)
+            postgres.configure_engine(self.engine)
+        else:
+            self.engine = create_engine(url)
+            if sqlite.is_sqlite(self.engine):
+                sqlite.configure_engine(self.engine)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
-            self.engine.execution_options(**{sqlite.IMMEDIATE: True}), expire_on_commit=False
+            self.engine.execution_options(**{sqlite.IMMEDIATE: True, postgres.SERIALIZED: True}),
+            expire_on_commit=False,
         )
 
     @property

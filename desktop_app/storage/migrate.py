@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from desktop_app.paths import MIGRATIONS_DIR
-from desktop_app.storage import sqlite
+from desktop_app.storage import postgres, sqlite
 from desktop_app.storage.errors import DatabaseTooNew
 
 
@@ -58,6 +58,17 @@ def upgrade(engine: Engine, target: str = "head") -> None:
             with sqlite.foreign_keys_off(conn), conn.begin():
                 sqlite.drop_orphan_batch_tables(conn)
                 _upgrade(conn, target)
+        elif postgres.is_postgres(conn):
+            # DDL is transactional on PostgreSQL: all pending revisions in one
+            # transaction as well, one program at a time.
+            postgres.lock_migrations(conn)
+            conn.commit()
+            try:
+                with conn.begin():
+                    _upgrade(conn, target)
+            finally:
+                postgres.unlock_migrations(conn)
+                conn.commit()
         else:
             _upgrade(conn, target)
             if conn.in_transaction():

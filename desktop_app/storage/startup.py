@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from desktop_app.domain import clock
 from desktop_app.storage import migrate, sqlite
@@ -59,8 +60,15 @@ def open_database(url: str, *, backup_dir: Path | None = None) -> OpenResult:
     db = Database(url)
     try:
         if db_path is None:
-            with db.engine.connect() as conn:
-                stored = migrate.current_revision(conn)
+            try:
+                with db.engine.connect() as conn:
+                    stored = migrate.current_revision(conn)
+            except OperationalError as exc:
+                raise StorageError(
+                    f"无法连接数据库服务器：{hidden_password(url)}\n"
+                    "请检查网络、服务器地址、用户名和密码，或联系服务器管理员。"
+                    f"（{str(exc.orig or exc).strip().splitlines()[0]}）"
+                ) from exc
             migrate.ensure_not_newer(stored)
             created = stored is None and not inspect(db.engine).get_table_names()
 
@@ -103,11 +111,32 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(path)
 
 
+def hidden_password(url: str) -> str:
+    """A database URL fit for a message or a log line: no password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def revision_of(url: str) -> str | None:
+    """The Alembic revision a (server) database is at, without migrating it."""
+    db = Database(url)
+    try:
+        with db.engine.connect() as conn:
+            return migrate.current_revision(conn)
+    except SQLAlchemyError as exc:
+        raise StorageError(
+            f"无法连接数据库 {hidden_password(url)}：{exc.__class__.__name__}"
+        ) from exc
+    finally:
+        db.engine.dispose()
+
+
 def check_database(url: str) -> list[str]:
     """The headless ``check``: problems found, or an empty list (read-only)."""
     path = _sqlite_path(url)
     if path is None:
-        return []
+        if url.startswith("sqlite"):
+            return []
+        return _check_server(url)
     if not path.exists():
         return [f"数据库文件不存在：{path}"]
     try:
@@ -130,6 +159,20 @@ def check_database(url: str) -> list[str]:
     finally:
         db.engine.dispose()
     return problems
+
+
+def _check_server(url: str) -> list[str]:
+    """A server database has no file to check: its version is what can be wrong
+    (the server itself keeps its pages consistent)."""
+    stored = revision_of(url)
+    head = migrate.head_revision()
+    if stored is None:
+        return ["数据库没有版本标记，不是本程序创建的数据库（或还没有初始化）。"]
+    if stored not in migrate.known_revisions():
+        return [f"数据库版本 {stored} 比本程序新（本程序为 {head}）。"]
+    if stored != head:
+        return [f"数据库版本 {stored} 需要升级到 {head}（下次启动时自动升级）。"]
+    return []
 
 
 # ---------------------------------------------------------------------------

@@ -67,6 +67,7 @@ def test_the_message_for_a_full_disk_is_clear() -> None:
     assert context_module._operational_message(err) == FULL_MESSAGE
 
 
+@pytest.mark.sqlite_only  # SQLite's max_page_count stands in for the full disk
 def test_a_full_disk_saves_nothing_and_the_database_stays_sound(disk: FullDisk) -> None:
     full_disk = disk.ctx
     before, acknowledged = count(full_disk), 0
@@ -79,6 +80,7 @@ def test_a_full_disk_saves_nothing_and_the_database_stays_sound(disk: FullDisk) 
         assert s.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
 
 
+@pytest.mark.sqlite_only  # SQLite's max_page_count stands in for the full disk
 def test_after_freeing_space_saving_works_again(disk: FullDisk) -> None:
     with pytest.raises((ServiceError, OperationalError)):
         for i in range(200):
@@ -87,6 +89,7 @@ def test_after_freeing_space_saving_works_again(disk: FullDisk) -> None:
     assert staff.save(disk.ctx, person(999))
 
 
+@pytest.mark.sqlite_only  # SQLite's max_page_count stands in for the full disk
 def test_a_full_disk_during_a_save_gives_the_clear_message(disk: FullDisk) -> None:
     with pytest.raises(ServiceError) as caught:
         for i in range(200):

@@ -14,6 +14,8 @@ from desktop_app.__main__ import main
 from desktop_app.paths import DataPaths
 from desktop_app.storage import sqlite as sqlite_tools
 
+pytestmark = pytest.mark.sqlite_only
+
 STAMP = "20261129-200000"
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dbkit
 import pytest
 
 from desktop_app.__main__ import main
@@ -29,6 +30,7 @@ def make_db(data: Path) -> None:
     cli._open(DataPaths(data)).db.close()
 
 
+@pytest.mark.sqlite_only
 def test_check_on_a_fresh_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     assert run(data, "check") == 1
@@ -38,6 +40,7 @@ def test_check_on_a_fresh_database(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "数据库完好" in capsys.readouterr().out
 
 
+@pytest.mark.sqlite_only
 def test_check_reports_a_corrupt_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     data.mkdir()
@@ -47,6 +50,7 @@ def test_check_reports_a_corrupt_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "不是本程序的数据库" in err and "Traceback" not in err
 
 
+@pytest.mark.sqlite_only
 def test_backup_then_restore_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     make_db(data)
@@ -57,7 +61,7 @@ def test_backup_then_restore_round_trip(tmp_path: Path, capsys: pytest.CaptureFi
     assert run(data, "backup", "-o", str(target)) == 1
     assert "已存在" in capsys.readouterr().err
 
-    con = sqlite3.connect(data / "enforcement.db")
+    con = dbkit.connect(data)
     con.execute("UPDATE organisations SET note='恢复前的修改' WHERE id=1")
     con.commit()
     con.close()
@@ -65,7 +69,7 @@ def test_backup_then_restore_round_trip(tmp_path: Path, capsys: pytest.CaptureFi
     assert run(data, "restore", str(target)) == 0
     out = capsys.readouterr().out
     assert "已从" in out and "另存为" in out
-    con = sqlite3.connect(data / "enforcement.db")
+    con = dbkit.connect(data)
     assert con.execute("SELECT note FROM organisations WHERE id=1").fetchone() == (None,)
     assert con.execute("SELECT count(*) FROM audit_log WHERE action='restore'").fetchone() == (1,)
     con.close()
@@ -80,6 +84,7 @@ def test_backup_then_restore_round_trip(tmp_path: Path, capsys: pytest.CaptureFi
     "content, message",
     [(None, "不存在"), (b"", "空的"), (b"hello" * 1000, "不是本程序的数据库")],
 )
+@pytest.mark.sqlite_only
 def test_restore_refuses_bad_files_and_keeps_the_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
 ) -> None:
@@ -94,6 +99,7 @@ def test_restore_refuses_bad_files_and_keeps_the_database(
     assert (data / "enforcement.db").read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_someone_elses_sqlite_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -126,6 +132,7 @@ def test_import_of_a_missing_file_is_one_line(
     assert err and "Traceback" not in err and len(err.splitlines()) <= 3
 
 
+@pytest.mark.sqlite_only
 def test_module_entry_point_runs_in_a_fresh_process(tmp_path: Path) -> None:
     env = dict(os.environ, TOWNSHIP_ENFORCEMENT_DATA_DIR=str(tmp_path / "envdata"))
     done = subprocess.run(
@@ -141,6 +148,7 @@ def test_module_entry_point_runs_in_a_fresh_process(tmp_path: Path) -> None:
     assert str(tmp_path / "envdata") in done.stderr
 
 
+@pytest.mark.sqlite_only
 def test_restore_is_refused_while_the_program_holds_the_data_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -180,7 +188,7 @@ def test_letter_command_issues_registers_and_saves(
     monkeypatch.setenv("TOWNSHIP_ENFORCEMENT_FONTS", "bundled")
     data = tmp_path / "data"
     assert run(data, "demo", "--records", "200", "--seed", "4") == 0
-    con = sqlite3.connect(data / "enforcement.db")
+    con = dbkit.connect(data)
     outgoing = con.execute(
         "SELECT id, party_name FROM referrals WHERE direction='outgoing' ORDER BY id LIMIT 1"
     ).fetchone()
@@ -207,7 +215,7 @@ def test_letter_command_issues_registers_and_saves(
 
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages).replace("\n", "")
     assert outgoing[1] in text.replace(" ", "")
-    con = sqlite3.connect(data / "enforcement.db")
+    con = dbkit.connect(data)
     assert con.execute("SELECT number FROM documents").fetchall() == [("赵八镇执移〔2026〕1号",)]
     con.close()
     # Refusals: an existing file, an incoming referral, an unknown type, a bad date.
@@ -233,7 +241,7 @@ def test_letter_command_issues_registers_and_saves(
         == 2
     )
     assert "成文日期" in capsys.readouterr().err
-    con = sqlite3.connect(data / "enforcement.db")
+    con = dbkit.connect(data)
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
     con.close()
 
@@ -244,14 +252,14 @@ def test_letter_showing_a_complainant_needs_an_operator_who_may_see(
     monkeypatch.setenv("TOWNSHIP_ENFORCEMENT_FONTS", "bundled")
     data = tmp_path / "data"
     assert run(data, "demo", "--records", "200", "--seed", "4") == 0
-    con = sqlite3.connect(data / "enforcement.db")
+    con = dbkit.connect(data)
     cid, first = con.execute(
         "SELECT c.id, s.name FROM complaints c JOIN staff s ON s.id = c.first_contact_id "
-        "JOIN complainants p ON p.complaint_id = c.id WHERE c.anonymous = 0 "
-        "AND s.sees_complainants = 0 ORDER BY c.id LIMIT 1"
+        "JOIN complainants p ON p.complaint_id = c.id WHERE c.anonymous = FALSE "
+        "AND s.sees_complainants = FALSE ORDER BY c.id LIMIT 1"
     ).fetchone()
     other = con.execute(
-        "SELECT name FROM staff WHERE active = 1 AND sees_complainants = 0 AND name != ? "
+        "SELECT name FROM staff WHERE active = TRUE AND sees_complainants = FALSE AND name != ? "
         "AND name NOT IN (SELECT name FROM staff GROUP BY name HAVING count(*) > 1) LIMIT 1",
         (first,),
     ).fetchone()[0]
@@ -269,7 +277,7 @@ def test_letter_showing_a_complainant_needs_an_operator_who_may_see(
     # the first contact may
     assert run(data, "letter", "complaint_form", str(cid), "-o", str(out), "--operator", first) == 0
     assert out.exists()
-    con = sqlite3.connect(data / "enforcement.db")
+    con = dbkit.connect(data)
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
     refused = con.execute(
         "SELECT count(*) FROM audit_log WHERE action = 'view_personal' AND summary LIKE '%被拒绝%'"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+import dbkit
 import openpyxl
 import pytest
 from pypdf import PdfReader
@@ -28,7 +28,7 @@ def test_writes_both_files_and_warns_about_missing_liaisons(
     assert openpyxl.load_workbook(xlsx).active["A1"].value == "联合执法协商联络人名单"
     assert "联合执法协商联络人名单" in (PdfReader(pdf).pages[0].extract_text() or "")
 
-    con = sqlite3.connect(data / "enforcement.db")
+    con = dbkit.connect(data)
     con.execute("UPDATE organisations SET liaison_name=NULL WHERE name='深泽县司法局'")
     con.execute("UPDATE organisations SET liaison_phone='' WHERE name='深泽县教育局'")
     con.commit()

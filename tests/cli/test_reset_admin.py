@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dbkit
 import pytest
 from openpyxl import load_workbook
 
@@ -142,13 +143,11 @@ def test_a_letter_showing_the_complainant_needs_a_log_in_once_encrypted(
 ) -> None:
     """投诉举报登记表 shows the complainant: on an encrypted database only a log-in
     unlocks it; --operator alone is refused with what to do."""
-    import sqlite3
-
     set_up(data)
-    con = sqlite3.connect(data / "enforcement.db")
+    con = dbkit.connect(data)
     complaint_id = con.execute(
         "SELECT c.id FROM complaints c JOIN complainants p ON p.complaint_id = c.id "
-        "WHERE c.anonymous = 0 ORDER BY c.id LIMIT 1"
+        "WHERE c.anonymous = FALSE ORDER BY c.id LIMIT 1"
     ).fetchone()[0]
     con.close()
     out = tmp_path / "登记表.pdf"

@@ -361,7 +361,7 @@ def child_env() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(HERE), env.get("PYTHONPATH", "")])
     env["PYTHONUNBUFFERED"] = "1"
     env.pop("TOWNSHIP_ENFORCEMENT_DATA_DIR", None)
-    env.pop("TOWNSHIP_ENFORCEMENT_DATABASE_URL", None)
+    env.pop("TOWNSHIP_DATABASE_URL", None)
     return env
 
 

@@ -42,6 +42,8 @@ from desktop_app.services.context import ServiceContext
 from desktop_app.storage import migrate, sqlite
 from desktop_app.storage.startup import open_database
 
+pytestmark = pytest.mark.sqlite_only
+
 SEED = int(os.environ.get("CRASH_SEED", "20261129"))
 BACKUP_KILLS = int(os.environ.get("CRASH_BACKUP_KILLS", "10"))
 MIGRATION_KILLS = int(os.environ.get("CRASH_MIGRATION_KILLS", "8"))

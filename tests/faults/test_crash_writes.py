@@ -27,6 +27,8 @@ from pathlib import Path
 import pytest
 from fault_kit import KINDS, Runner, audit_chain_breaks, integrity, make_app_database
 
+pytestmark = pytest.mark.sqlite_only
+
 KILLS = int(os.environ.get("CRASH_KILLS", "30"))
 SEED = int(os.environ.get("CRASH_SEED", "20261129"))
 

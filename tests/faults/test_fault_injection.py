@@ -39,6 +39,8 @@ from desktop_app.services.errors import ServiceError
 from desktop_app.storage import sqlite
 from desktop_app.storage.models import AuditEntry, Complaint, InfoShare, Referral
 
+pytestmark = pytest.mark.sqlite_only
+
 LONG = "村东农田露天焚烧秸秆，浓烟很大，影响附近居民出行和生活。" * 60  # ≈ 1,700 characters
 
 

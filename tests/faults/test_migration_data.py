@@ -29,6 +29,8 @@ from fault_kit import (
 from desktop_app.storage import migrate
 from desktop_app.storage.startup import open_database
 
+pytestmark = pytest.mark.sqlite_only
+
 REVISIONS = [
     r.revision
     for r in reversed(list(ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from test_meeting_status import columns, execute
 
 from desktop_app.storage import migrate
+
+pytestmark = pytest.mark.sqlite_only
 
 NEW = {"supervision_at", "supervision_note", "override_reason", "override_by_id", "override_at"}
 

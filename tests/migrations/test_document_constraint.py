@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop_app.storage import migrate
 
+pytestmark = pytest.mark.sqlite_only
+
 ROW = (
     "insert into documents(doc_type, prefix, year, serial, number, title, issued_on, status,"
     " created_at) values ('assistance_letter', '赵八函', 2026, {serial}, '{number}', '关于𠀀的函',"

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect
 
 from desktop_app.storage import migrate
+
+pytestmark = pytest.mark.sqlite_only
 
 TITLE = "𠀀家庄联络站😀11月统计数据"
 

@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, inspect
 
 from desktop_app.storage import migrate
 
+pytestmark = pytest.mark.sqlite_only
+
 
 def execute(url: str, sql: str) -> list[tuple[object, ...]]:
     engine = create_engine(url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 
 from desktop_app.services import stats
@@ -17,9 +16,8 @@ def test_ledger_figures_match_plain_sql(ctx: ServiceContext) -> None:
         f.ledger_key: f
         for f in stats.ledger_figures(ctx, date(2026, 11, 1), date(2026, 11, 29), now)
     }
-    assert ctx.db.path is not None
-    con = sqlite3.connect(ctx.db.path)
-    q = lambda sql, *a: con.execute(sql, a).fetchone()[0]  # noqa: E731
+    con = ctx.db.engine.connect()  # plain SQL that runs on SQLite and PostgreSQL
+    q = lambda sql: con.exec_driver_sql(sql).scalar()  # noqa: E731
     r = figures["referrals"]
     assert r.total == q("SELECT count(*) FROM referrals") > 0
     assert r.in_period == q(

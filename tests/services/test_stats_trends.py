@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 from desktop_app.services import stats_trends
@@ -32,13 +31,12 @@ def test_counts_match_plain_sql(ctx: ServiceContext) -> None:
     assert len(found.months) == 12 and found.months[0] == date(2025, 12, 1)
     lines = {line.key: line for line in found.lines}
     assert list(lines) == list(stats_trends.SERIES)
-    assert ctx.db.path is not None
-    con = sqlite3.connect(ctx.db.path)
+    con = ctx.db.engine.connect()  # plain SQL that runs on SQLite and PostgreSQL
 
     def per_month(table: str, column: str) -> list[int]:
         got = dict(
-            con.execute(
-                f"SELECT substr({column}, 1, 7), count(*) FROM {table} "
+            con.exec_driver_sql(
+                f"SELECT substr(CAST({column} AS TEXT), 1, 7), count(*) FROM {table} "
                 f"WHERE {column} >= '2025-12-01' AND {column} < '2026-12-01' GROUP BY 1"
             ).fetchall()
         )

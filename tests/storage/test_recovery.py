@@ -17,6 +17,8 @@ from desktop_app.storage import sqlite
 from desktop_app.storage.errors import DatabaseLocked
 from desktop_app.storage.startup import diagnose, open_database
 
+pytestmark = pytest.mark.sqlite_only
+
 STAMP = "20261129-200000"  # the frozen clock
 
 

@@ -17,6 +17,7 @@ def url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_created_at_head_with_durable_settings(tmp_path: Path) -> None:
     db_file = tmp_path / "sub" / "a.db"
     result = open_database(url(db_file))
@@ -33,6 +34,7 @@ def test_new_database_is_created_at_head_with_durable_settings(tmp_path: Path) -
     )
 
 
+@pytest.mark.sqlite_only
 def test_reopening_does_not_recreate_or_back_up(tmp_path: Path) -> None:
     db_file = tmp_path / "a.db"
     open_database(url(db_file)).db.close()
@@ -49,6 +51,7 @@ def test_reopening_does_not_recreate_or_back_up(tmp_path: Path) -> None:
         (b"PK\x03\x04 this is a zip or a docx renamed" * 50, NotADatabase),
     ],
 )
+@pytest.mark.sqlite_only
 def test_empty_or_foreign_file_is_refused_and_left_untouched(
     tmp_path: Path, content: bytes, error: type[Exception]
 ) -> None:
@@ -60,6 +63,7 @@ def test_empty_or_foreign_file_is_refused_and_left_untouched(
     assert db_file.read_bytes() == content
 
 
+@pytest.mark.sqlite_only
 def test_truncated_database_is_refused(tmp_path: Path) -> None:
     db_file = tmp_path / "a.db"
     open_database(url(db_file)).db.close()
@@ -70,6 +74,7 @@ def test_truncated_database_is_refused(tmp_path: Path) -> None:
     assert db_file.stat().st_size == len(data) // 2
 
 
+@pytest.mark.sqlite_only
 def test_someone_elses_sqlite_database_is_not_adopted(tmp_path: Path) -> None:
     db_file = tmp_path / "other.db"
     con = sqlite3.connect(db_file)
@@ -84,6 +89,7 @@ def test_someone_elses_sqlite_database_is_not_adopted(tmp_path: Path) -> None:
     con.close()
 
 
+@pytest.mark.sqlite_only
 def test_database_from_a_newer_program_is_refused_untouched(tmp_path: Path) -> None:
     db_file = tmp_path / "a.db"
     open_database(url(db_file)).db.close()
@@ -99,6 +105,7 @@ def test_database_from_a_newer_program_is_refused_untouched(tmp_path: Path) -> N
     assert any("比本程序新" in p for p in check_database(url(db_file)))
 
 
+@pytest.mark.sqlite_only
 def test_pending_migration_takes_a_verified_backup_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -132,6 +139,7 @@ def test_pending_migration_takes_a_verified_backup_first(
     con.close()
 
 
+@pytest.mark.sqlite_only
 def test_leftover_batch_table_from_a_crash_is_dropped(tmp_path: Path) -> None:
     db_file = tmp_path / "a.db"
     result = open_database(url(db_file))
@@ -144,13 +152,17 @@ def test_leftover_batch_table_from_a_crash_is_dropped(tmp_path: Path) -> None:
     assert "_alembic_tmp_referrals" not in names
 
 
-def test_audit_log_rejects_update_and_delete(tmp_path: Path) -> None:
-    result = open_database(url(tmp_path / "a.db"))
+def test_audit_log_rejects_update_and_delete(database_url: str) -> None:
+    """Append-only on SQLite and on PostgreSQL (triggers of each dialect)."""
+    result = open_database(database_url)
     with result.db.engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO audit_log (at, action, hash) VALUES ('2026-11-29 10:00:00', 'login', 'x')"
         )
-    for sql in ("UPDATE audit_log SET summary = 'forged'", "DELETE FROM audit_log"):
+    statements = ["UPDATE audit_log SET summary = 'forged'", "DELETE FROM audit_log"]
+    if result.db.engine.dialect.name == "postgresql":
+        statements.append("TRUNCATE audit_log")
+    for sql in statements:
         with (
             pytest.raises(Exception, match="操作留痕不可修改或删除"),
             result.db.engine.begin() as conn,
@@ -159,6 +171,7 @@ def test_audit_log_rejects_update_and_delete(tmp_path: Path) -> None:
     result.db.close()
 
 
+@pytest.mark.sqlite_only
 def test_check_reports_a_healthy_database(tmp_path: Path) -> None:
     db_file = tmp_path / "a.db"
     open_database(url(db_file)).db.close()
@@ -166,3 +179,14 @@ def test_check_reports_a_healthy_database(tmp_path: Path) -> None:
     assert check_database(url(tmp_path / "missing.db")) == [
         f"数据库文件不存在：{tmp_path / 'missing.db'}"
     ]
+
+
+def test_check_reports_a_healthy_server_database(database_url: str) -> None:
+    """``check`` on a server database: its version is what can be wrong."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL only (TOWNSHIP_TEST_DATABASE_URL)")
+    assert check_database(database_url) == [
+        "数据库没有版本标记，不是本程序创建的数据库（或还没有初始化）。"
+    ]
+    open_database(database_url).db.close()
+    assert check_database(database_url) == []

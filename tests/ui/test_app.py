@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import dbkit
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -36,15 +36,16 @@ def test_first_start_creates_and_seeds_the_database_and_records_the_operator(
     monkeypatch.setattr(QApplication, "exec", lambda self=None: 0)
     assert gui.run_gui(paths) == 0
     assert errors == [] and auto_login == ["setup", "recovery"]
-    con = sqlite3.connect(paths.database)
+    con = dbkit.connect(paths.root)
     assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] > 20
     assert con.execute("SELECT count(*) FROM penalty_matters").fetchone()[0] > 20
     assert con.execute("SELECT login_name, role FROM accounts").fetchall() == [("admin", "admin")]
     con.close()
-    assert not Path(str(paths.database) + "-wal").exists()  # checkpointed on exit
+    if not dbkit.on_postgres():
+        assert not Path(str(paths.database) + "-wal").exists()  # checkpointed on exit
     assert gui.run_gui(paths) == 0  # the next start asks for the log-in
     assert auto_login == ["setup", "recovery", "login"]
-    con = sqlite3.connect(paths.database)
+    con = dbkit.connect(paths.root)
     login = con.execute(
         "SELECT operator_name, summary FROM audit_log WHERE action='login'"
     ).fetchall()
@@ -71,6 +72,7 @@ def test_cancelling_the_operator_choice_exits_cleanly(
     assert gui.run_gui(paths) == 0
 
 
+@pytest.mark.sqlite_only
 def test_a_damaged_database_is_reported_and_kept_aside(
     qtbot,
     tmp_path: Path,

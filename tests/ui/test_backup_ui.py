@@ -19,6 +19,8 @@ from desktop_app.ui.pages import settings_backup
 from desktop_app.ui.pages.settings_backup import BackupTab
 from desktop_app.ui.pages.settings_page import SettingsPage
 
+pytestmark = pytest.mark.sqlite_only
+
 STAMP = "20261129-200000"
 
 

@@ -17,6 +17,9 @@ from desktop_app.services.errors import ServiceError
 from desktop_app.ui import app as gui
 from desktop_app.ui import prompts, workers
 
+# the automatic backups copy the SQLite file; a server is backed up with pg_dump
+pytestmark = pytest.mark.sqlite_only
+
 
 def session(paths: DataPaths) -> int:
     """One session as ``run_gui`` runs it (without restyling the whole application)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
+import dbkit
 from PySide6.QtCharts import QLineSeries
 from PySide6.QtCore import QDate, QPointF
 
@@ -35,8 +35,8 @@ def test_trend_chart_and_sharing_by_category(qtbot, ctx: ServiceContext) -> None
         "行刑衔接",
     ]
     assert all(s.count() == 12 for s in lines)  # a month's period shows the year up to it
-    assert ctx.db.path is not None
-    con = sqlite3.connect(ctx.db.path)
+    assert ctx.paths is not None
+    con = dbkit.connect(ctx.paths.root)
     november = con.execute(
         "SELECT count(*) FROM referrals WHERE found_at >= '2026-11-01' AND found_at < '2026-12-01'"
     ).fetchone()[0]
@@ -46,7 +46,7 @@ def test_trend_chart_and_sharing_by_category(qtbot, ctx: ServiceContext) -> None
     assert rows == len(InfoCategory) + 1
     assert page.sharing.item(rows - 1, 0).text() == "合计"
     formed, same_day = con.execute(
-        "SELECT count(*), sum(shared_on IS NOT NULL AND shared_on <= formed_on) FROM info_shares "
+        "SELECT count(*), sum(CASE WHEN shared_on <= formed_on THEN 1 ELSE 0 END) FROM info_shares "
         "WHERE formed_on BETWEEN '2026-11-01' AND '2026-11-29'"
     ).fetchone()
     con.close()

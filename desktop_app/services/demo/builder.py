@@ -31,6 +31,7 @@ from desktop_app.services.demo.referrals import gen_referrals
 from desktop_app.services.errors import ServiceError
 from desktop_app.services.seed import seed_reference_data
 from desktop_app.services.serials import PREFIXES
+from desktop_app.storage import postgres
 
 MAX_RECORDS = 1_000_000
 BATCH = 5000
@@ -232,4 +233,6 @@ def insert(g: Demo, total: int) -> dict[str, int]:
             )
             for i in range(0, len(links), BATCH):
                 s.execute(stmt, links[i : i + BATCH])
+    numbered = [name for name, rows in g.rows.items() if rows and "id" in g.tables[name].c]
+    postgres.sync_id_sequences(s.connection(), numbered)
     return {name: len(rows) for name, rows in g.rows.items() if rows}

@@ -55,7 +55,15 @@ def _documents(triple_name: str | None) -> sa.Table:
     )
 
 
+def _sqlite() -> bool:
+    # On PostgreSQL 0001 already created the constraint under its final name,
+    # and a table rebuild would leave the id sequence behind the copied rows.
+    return op.get_bind().dialect.name == 'sqlite'
+
+
 def upgrade() -> None:
+    if not _sqlite():
+        return
     with op.batch_alter_table(
         'documents', copy_from=_documents('uq_documents_prefix_year_serial'), recreate='always'
     ):
@@ -63,6 +71,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if not _sqlite():
+        return
     with op.batch_alter_table(
         # unnamed: two constraints of one name cannot be rebuilt; the rule stays
         'documents', copy_from=_documents(None), recreate='always'

@@ -44,9 +44,12 @@ def downgrade() -> None:
     # Without the wrapped key the encrypted identities could never be read again.
     sealed = (
         op.get_bind()
-        .exec_driver_sql(
-            "SELECT count(*) FROM complainants WHERE name LIKE 'enc1:%' OR phone LIKE 'enc1:%'"
-            " OR id_number LIKE 'enc1:%' OR address LIKE 'enc1:%'"
+        .execute(
+            sa.text(
+                "SELECT count(*) FROM complainants WHERE name LIKE :enc OR phone LIKE :enc"
+                " OR id_number LIKE :enc OR address LIKE :enc"
+            ),
+            {"enc": "enc1:%"},
         )
         .scalar()
     )
