@@ -41,12 +41,15 @@ class LedgerTableModel(QAbstractTableModel):
         self.query = query
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, at_least: int = PAGE_SIZE) -> None:
+        """Read the list again: the first page, or ``at_least`` rows when the view had
+        scrolled further (a refresh keeps the clerk's place)."""
         self.loaded = True
         self.beginResetModel()
         self._now = now()
         self.total = ledgers.count(self.ctx, self.ledger.key, self.query)
-        self.rows = ledgers.page(self.ctx, self.ledger.key, self.query, 0, PAGE_SIZE)
+        rows = max(PAGE_SIZE, at_least)
+        self.rows = ledgers.page(self.ctx, self.ledger.key, self.query, 0, rows)
         self.endResetModel()
 
     def canFetchMore(self, parent: Index = ROOT) -> bool:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,8 +32,15 @@ from desktop_app.ui.widgets.form_helpers import open_date_edit, open_date_value
 CHAR_PX = 15  # width of one Chinese character in the default font, roughly
 
 
+# How often a shown list looks for changes made elsewhere (another user on a shared
+# database, another window): a cheap stamp of the ledger (ledgers.stamp).
+WATCH_MS = 5000
+
+
 class LedgerList(QWidget):
-    """Search box, status filter, count and the table of one ledger."""
+    """Search box, status filter, count and the table of one ledger. While shown it
+    reloads itself when someone else changes the ledger, keeping the selection and
+    the scroll position."""
 
     def __init__(
         self,
@@ -126,6 +134,46 @@ class LedgerList(QWidget):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
 
+        self._seen: tuple[Any, ...] | None = None  # the stamp the rows were read at
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self.check_for_changes)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._watch.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._watch.stop()
+
+    def _stamp(self) -> tuple[Any, ...] | None:
+        try:
+            return ledgers.stamp(self.ctx, self.ledger.key)
+        except ServiceError:
+            return None
+
+    def check_for_changes(self) -> bool:
+        """Reload when the ledger changed since the rows were read; True if it did."""
+        if not self.model.loaded:
+            return False
+        seen, self._seen = self._seen, self._stamp()
+        if seen is None or self._seen is None or seen == self._seen:
+            return False
+        selected = self.table.currentIndex()
+        record_id = self.model.record_id(selected.row()) if selected.isValid() else None
+        scroll = self.table.verticalScrollBar().value()
+        try:
+            self.model.reload(at_least=len(self.model.rows))
+        except ServiceError:
+            return False
+        self._update_count()
+        row = self.model.row_of(record_id) if record_id is not None else None
+        if row is not None:
+            self.table.setCurrentIndex(self.model.index(row, max(selected.column(), 0)))
+        self.table.verticalScrollBar().setValue(scroll)
+        return True
+
     def filter_to(self, start: date | None, end: date | None, overdue: bool = False) -> None:
         """Show the records behind a figure: this date range (on the ledger's date
         column), only the overdue ones if asked; other filters are cleared."""
@@ -170,6 +218,7 @@ class LedgerList(QWidget):
         )
 
     def apply_filter(self) -> None:
+        self._seen = self._stamp() if self._watch.isActive() else None
         try:
             self.model.set_query(self.current_query())
         except ServiceError as exc:
@@ -178,6 +227,7 @@ class LedgerList(QWidget):
         self._update_count()
 
     def refresh(self) -> None:
+        self._seen = self._stamp() if self._watch.isActive() or self.isVisible() else None
         try:
             self.model.reload()
         except ServiceError as exc:
