@@ -7,7 +7,7 @@ import logging.handlers
 import sys
 from collections.abc import Sequence
 
-from desktop_app.paths import DataPaths, data_paths
+from desktop_app.paths import DataPaths, data_paths, database_url
 
 
 def setup_logging(paths: DataPaths) -> None:
@@ -32,6 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"无法使用数据文件夹 {paths.root}：{exc.strerror or exc}", file=sys.stderr)
         return cli.EXIT_FAILED
     if args.command:
+        try:
+            database_url(paths)
+        except ValueError as exc:  # a damaged database.ini: never fall back silently
+            print(exc, file=sys.stderr)
+            return cli.EXIT_FAILED
         return cli.run(args)
     from desktop_app.ui.app import run_gui
 

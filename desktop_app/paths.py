@@ -7,10 +7,12 @@ platformdirs (``%LOCALAPPDATA%\\TownshipEnforcement`` on Windows,
 found next to the source, or inside a PyInstaller bundle when frozen.
 
 Database: the SQLite file ``enforcement.db`` in the data folder, unless
-``--database-url`` or the environment variable ``TOWNSHIP_DATABASE_URL`` names
-a PostgreSQL database (``postgresql://user:password@host:5432/name``, a county-
-wide instance); the data folder still holds attachments, documents, backups,
-logs and ui.ini.
+``--database-url``, the environment variable ``TOWNSHIP_DATABASE_URL`` or the
+file ``database.ini`` in the data folder (``[database]`` / ``url = …``, written
+once by whoever sets up the office PC) names a PostgreSQL database
+(``postgresql://user@host:5432/name``, a county-wide instance; the password best
+in the user's ``pgpass`` file, which libpq reads); the data folder still holds
+attachments, documents, backups, logs and ui.ini.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ APP_DIR_NAME = "TownshipEnforcement"
 DATA_DIR_ENV = "TOWNSHIP_ENFORCEMENT_DATA_DIR"
 DATABASE_URL_ENV = "TOWNSHIP_DATABASE_URL"
 DATABASE_FILE = "enforcement.db"
+DATABASE_INI = "database.ini"  # [database] url = postgresql://… (a county server)
 
 
 def _bundle_root() -> Path:
@@ -106,9 +109,26 @@ def normalise_url(url: str) -> str:
 
 def database_url(paths: DataPaths) -> str:
     """The SQLAlchemy URL: ``--database-url``, then ``TOWNSHIP_DATABASE_URL``,
-    then the SQLite file in the data folder."""
-    url = paths.url or os.environ.get(DATABASE_URL_ENV, "").strip()
+    then ``database.ini`` in the data folder, then the SQLite file there."""
+    url = paths.url or os.environ.get(DATABASE_URL_ENV, "").strip() or configured_url(paths)
     return normalise_url(url) if url else f"sqlite:///{paths.database}"
+
+
+def configured_url(paths: DataPaths) -> str:
+    """``url`` of the ``[database]`` section of the data folder's ``database.ini``
+    (empty when there is no such file or key). A file that cannot be read is an
+    error, not a silent fall-back to an empty local database."""
+    import configparser
+
+    ini = paths.root / DATABASE_INI
+    if not ini.exists():
+        return ""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(ini, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"无法读取数据库连接设置 {ini}：{exc}") from exc
+    return parser.get("database", "url", fallback="").strip()
 
 
 def is_server_database(paths: DataPaths) -> bool:

@@ -257,6 +257,11 @@ def run_gui(paths: DataPaths) -> int:
     assert isinstance(app, QApplication)
     configure_application(app)
     paths.ensure()
+    try:
+        database_url(paths)
+    except ValueError as exc:  # a damaged database.ini: never open an empty file instead
+        prompts.error(None, str(exc), "无法打开数据库")
+        return 1
 
     lock = InstanceLock(paths)
     if not lock.acquire():

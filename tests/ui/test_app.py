@@ -148,3 +148,15 @@ def test_application_is_configured_in_chinese(qtbot) -> None:  # type: ignore[no
     )
     qtbot.addWidget(box)
     assert sorted(b.text() for b in box.buttons()) == sorted(["取消", "是(&Y)"])
+
+
+def test_a_damaged_database_ini_is_reported_and_nothing_is_opened(
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    errors: list[str],
+) -> None:
+    paths = DataPaths(tmp_path / "data").ensure()
+    (paths.root / "database.ini").write_bytes(b"url = postgresql://x@y/z\n")  # no [database]
+    assert gui.run_gui(paths) == 1
+    assert len(errors) == 1 and "无法读取数据库连接设置" in errors[0]
+    assert not paths.database.exists()
