@@ -313,7 +313,8 @@ def _session(
         return 1
     restored = restored or recovered
     try:
-        result = open_database(database_url(paths), backup_dir=paths.backups)
+        # recover_at_start has just checked the file (or restored a verified copy)
+        result = open_database(database_url(paths), backup_dir=paths.backups, file_checked=True)
     except StorageError as exc:
         prompts.error(None, str(exc), "无法打开数据库")
         return 1

@@ -160,3 +160,41 @@ def test_a_damaged_database_ini_is_reported_and_nothing_is_opened(
     assert gui.run_gui(paths) == 1
     assert len(errors) == 1 and "无法读取数据库连接设置" in errors[0]
     assert not paths.database.exists()
+
+
+@pytest.mark.sqlite_only
+def test_a_start_checks_the_database_file_once(
+    qtbot,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors: list[str],
+    auto_login: list[str],
+) -> None:
+    from desktop_app.storage import sqlite
+
+    paths = DataPaths(tmp_path / "data")
+    monkeypatch.setattr(QApplication, "exec", lambda self=None: 0)
+    assert gui.run_gui(paths) == 0  # first start: creates it
+    checked: list[Path] = []
+    real = sqlite.quick_check
+
+    def counting(path: Path) -> list[str]:
+        checked.append(path)
+        return real(path)
+
+    monkeypatch.setattr(sqlite, "quick_check", counting)
+    assert gui.run_gui(paths) == 0
+    assert errors == []
+    # quick_check takes ~0.1 s on a large file: diagnose runs it, open_database not again
+    # (the backups check their own copies)
+    assert checked.count(paths.database) == 1
+
+
+def test_open_database_still_checks_the_file_when_nobody_did(tmp_path: Path) -> None:
+    from desktop_app.storage.errors import StorageError
+    from desktop_app.storage.startup import open_database
+
+    bad = tmp_path / "enforcement.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)  # a truncated file
+    with pytest.raises(StorageError):
+        open_database(f"sqlite:///{bad}")
