@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.storage import postgres, sqlite
@@ -36,6 +36,11 @@ class Database:
             self.engine.execution_options(**{sqlite.IMMEDIATE: True, postgres.SERIALIZED: True}),
             expire_on_commit=False,
         )
+
+    @property
+    def shown_url(self) -> str:
+        """The URL fit for the screen or a log line: never the password."""
+        return make_url(self.url).render_as_string(hide_password=True)
 
     @property
     def path(self) -> Path | None:

@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        where = ctx.db.path or ctx.db.url
+        where = ctx.db.path or ctx.db.shown_url
         role = f"（{AccountRole.label_of(ctx.role)}）" if ctx.role else ""
         status = QLabel(
             f"操作人员：{ctx.operator_name or '未选择'}{role}    数据：{where}    "

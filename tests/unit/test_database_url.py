@@ -91,3 +91,13 @@ def test_a_damaged_database_ini_stops_instead_of_opening_an_empty_file(
     assert main(["--data-dir", str(tmp_path), "check"]) == cli.EXIT_FAILED
     assert "无法读取数据库连接设置" in capsys.readouterr().err
     assert not (tmp_path / "enforcement.db").exists()
+
+
+def test_the_password_of_a_server_url_is_never_shown() -> None:
+    from desktop_app.storage.db import Database
+
+    db = Database("postgresql+psycopg://clerk:s3cret@county-db:5432/county")
+    try:
+        assert "s3cret" not in db.shown_url and "clerk" in db.shown_url
+    finally:
+        db.engine.dispose()
