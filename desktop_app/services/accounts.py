@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AccountRole, AuditAction, RecordType, StaffRole
 from desktop_app.security import passwords
-from desktop_app.services import audit, identity
+from desktop_app.services import audit, identity, scope
 from desktop_app.services.context import ServiceContext, check_version
 from desktop_app.services.errors import InvalidInput, NotFound, RuleViolation, ServiceError
 from desktop_app.services.forms import Checker
@@ -72,12 +72,19 @@ class LoggedIn:
     # Set only when this call created the data key (first administrator, or the
     # first administrator log-in after the upgrade): show it once, to be printed.
     recovery_key: str | None = field(default=None, repr=False, compare=False)
+    # The organisation the account acts for (services/scope.py): its staff member's
+    # township, county department or county government; None: the settings' township.
+    org_id: int | None = None
+    org_kind: str | None = None
 
     def context(self, ctx: ServiceContext) -> ServiceContext:
         """``ctx`` acting as this account: the audit trail names its staff member,
-        the complainants' identity opens with its data key."""
+        the complainants' identity opens with its data key, records are its
+        organisation's."""
         acting = ctx.as_operator(self.staff_id, self.staff_name, self.role.value, self.account_id)
-        return dataclasses.replace(acting, data_key=self.data_key)
+        return dataclasses.replace(
+            acting, data_key=self.data_key, org_id=self.org_id, org_kind=self.org_kind
+        )
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,9 @@ def _active_admins(s: Session) -> int:
 
 
 def _logged_in(a: Account, key: bytes | None = None, recovery: str | None = None) -> LoggedIn:
+    org = a.staff.organisation
+    kind = getattr(org.kind, "value", org.kind) if org is not None else None
+    acts = org is not None and kind in scope.ACTING_KINDS
     return LoggedIn(
         a.id,
         a.staff_id,
@@ -155,6 +165,8 @@ def _logged_in(a: Account, key: bytes | None = None, recovery: str | None = None
         a.must_change_password,
         key,
         recovery,
+        org.id if acts and org is not None else None,
+        str(kind) if acts else None,
     )
 
 

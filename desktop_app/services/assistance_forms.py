@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.terms import AssistanceKind, RecordType
-from desktop_app.services import settings as settings_service
+from desktop_app.services import scope
 from desktop_app.services.assistance_common import LINK_MODELS, department_problem
 from desktop_app.services.complaint_common import Secrets, excerpt, scrub
 from desktop_app.services.context import ServiceContext
@@ -45,8 +45,8 @@ class LinkChoice:
 
 
 def _township_id(session: Session) -> int | None:
-    found = settings_service.read_all(session).get("township_org_id")
-    return int(found) if found else None
+    """ "Us": the logged-in account's organisation, else the settings' township."""
+    return scope.acting_org_id(session)
 
 
 def _department(c: Checker, rules: dict[str, str], session: Session, org_id: int | None) -> None:

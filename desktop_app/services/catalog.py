@@ -21,7 +21,7 @@ from sqlalchemy import and_, case, or_, select
 
 from desktop_app.domain.clock import now, today
 from desktop_app.domain.terms import AuditAction, RecordType
-from desktop_app.services import settings
+from desktop_app.services import scope, settings
 from desktop_app.services.catalog_sheet import (
     build_workbook,
     parse_rows,
@@ -278,7 +278,7 @@ def lookup(
     with ctx.read() as s:
         matters = list(s.execute(query).scalars())
         org_ids = {m.department_id for m in matters if m.department_id}
-        township_id: int | None = conf.get("township_org_id")
+        township_id = scope.acting_org_id(s)  # the logged-in account's, else the settings'
         if township_id:
             org_ids.add(township_id)
         query_names = select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))

@@ -28,6 +28,7 @@ from desktop_app.storage.models import AuditEntry
 
 ADMIN, OFFICER, VIEWER = "admin", "officer", "viewer"  # AccountRole codes
 DATA_KEY = "data_key"  # Session.info: the context's data key, for services/identity.py
+ORG_KEY = "org_id"  # Session.info: the acting organisation, for services/scope.py
 READ_ONLY_MESSAGE = "「查阅」账户只能查看，不能修改数据。"
 ADMIN_MESSAGE = "只有管理员可以{what}。"
 
@@ -48,6 +49,12 @@ class ServiceContext:
     # The unlocked data key of the complainants' identity (services/identity.py):
     # set by accounts.LoggedIn.context; None for headless commands and old tests.
     data_key: bytes | None = field(default=None, repr=False)
+    # The organisation the logged-in account acts for (its staff member's township,
+    # county department or county government; set by accounts.LoggedIn.context).
+    # None: the township of the settings (``township_org_id``), as in a database
+    # of one township; services/scope.py resolves it.
+    org_id: int | None = None
+    org_kind: str | None = None  # OrgKind code of ``org_id``
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self)
@@ -73,6 +80,7 @@ class ServiceContext:
     def read(self) -> Iterator[Session]:
         with self.db.read() as session:
             session.info[DATA_KEY] = self.data_key
+            session.info[ORG_KEY] = self.org_id
             yield session
 
     def as_operator(
@@ -83,11 +91,20 @@ class ServiceContext:
         account_id: int | None = None,
         data_key: bytes | None = None,
     ) -> ServiceContext:
-        """Acting as another operator; the unlocked data key is carried over
-        (``data_key`` replaces it, for a new log-in)."""
+        """Acting as another operator; the unlocked data key and the acting
+        organisation are carried over (``data_key`` replaces the key, for a new log-in)."""
         key = data_key if data_key is not None else self.data_key
         return ServiceContext(
-            self.db, self.paths, staff_id, name, self.extra, role, account_id, key
+            self.db,
+            self.paths,
+            staff_id,
+            name,
+            self.extra,
+            role,
+            account_id,
+            key,
+            self.org_id,
+            self.org_kind,
         )
 
     @property
@@ -106,9 +123,11 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self.session = self.ctx.db.write_session()
         self.session.info[DATA_KEY] = self.ctx.data_key
+        self.session.info[ORG_KEY] = self.ctx.org_id
         if self.ctx.read_only:  # a 查阅 account writes nothing but the audit trail
             event.listen(self.session, "before_flush", _audit_only)
         event.listen(self.session, "before_flush", _check_lengths)
+        event.listen(self.session, "before_flush", _stamp_owner)
         return self
 
     def __exit__(
@@ -166,6 +185,13 @@ class UnitOfWork:
             before=before,
             after=after,
         )
+
+
+def _stamp_owner(session: Session, _context: Any, _instances: Any) -> None:
+    """A new ledger record or document belongs to the acting organisation."""
+    from desktop_app.services import scope
+
+    scope.stamp_new(session)
 
 
 def _audit_only(session: Session, _context: Any, _instances: Any) -> None:

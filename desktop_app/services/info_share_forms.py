@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.deadlines import cn_date
 from desktop_app.domain.terms import InfoCategory, ShareDirection, ShareMethod
+from desktop_app.services import scope
 from desktop_app.services import settings as settings_service
 from desktop_app.services.forms import Checker
 from desktop_app.services.referral_common import after, day
@@ -100,7 +101,10 @@ def days_late(formed_on: date, shared_on: date | None) -> int:
 def own_units(session: Session) -> set[int]:
     """The township and every organisation under it (the enforcement team…)."""
     conf = settings_service.read_all(session)
-    roots = {int(v) for k in ("township_org_id", "team_org_id") if (v := conf.get(k))}
+    town = scope.acting_org_id(session)  # the logged-in account's, else the settings'
+    # the enforcement team of the settings belongs to the settings' township only
+    team = conf.get("team_org_id") if town == scope.settings_township(session) else None
+    roots = {int(v) for v in (town, team) if v}
     parents = {i: p for i, p in session.execute(select(Organisation.id, Organisation.parent_id))}
     mine = set(roots)
     for org_id in parents:

@@ -14,10 +14,12 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain import clock
+from desktop_app.services import scope
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput
 from desktop_app.services.ledger_defs import LEDGERS, LISTS
 from desktop_app.services.ledger_types import Col, Filter, Ledger, is_datetime
+from desktop_app.storage.models import Referral
 from desktop_app.storage.text_match import contains_text
 
 __all__ = ["LEDGERS", "LISTS", "Col", "Filter", "Ledger", "Query", "count", "display", "page"]
@@ -36,11 +38,17 @@ class Query:
     date_to: date | None = None
 
 
-def _select(ledger: Ledger, q: Query, columns: Sequence[Any]) -> Select[Any]:
+def _select(
+    ledger: Ledger, q: Query, columns: Sequence[Any], ctx: ServiceContext | None = None
+) -> Select[Any]:
+    """The rows ``q`` asks for, among those ``ctx``'s organisation may see (scope.visible)."""
     stmt = select(*columns).select_from(ledger.model)
     for target, onclause in ledger.joins:
         stmt = stmt.outerjoin(target, onclause)
     where: list[ColumnElement[bool]] = []
+    seen = scope.visible(ledger.model, ctx) if ctx is not None else None
+    if seen is not None:
+        where.append(seen)
     for part in q.search.split():
         where.append(or_(*[contains_text(e, part) for e in ledger.search_exprs]))
     if q.status and ledger.status_col:
@@ -57,7 +65,7 @@ def _select(ledger: Ledger, q: Query, columns: Sequence[Any]) -> Select[Any]:
         if f.kind == "term":
             if f.term is not None and value not in {m.value for m in f.term}:
                 raise InvalidInput({key: f"无效的筛选条件：{value}"})
-            where.append(f.exprs[0] == value)
+            where.append(_seen(ledger, key, f.exprs[0], ctx) == value)
         elif f.kind == "org":
             try:
                 org_id = int(value)
@@ -83,9 +91,18 @@ def _select(ledger: Ledger, q: Query, columns: Sequence[Any]) -> Select[Any]:
     return stmt.where(*where) if where else stmt
 
 
+def _seen(ledger: Ledger, key: str, expr: Any, ctx: ServiceContext | None) -> Any:
+    """A column as ``ctx``'s organisation reads it: a transfer's 方向 from its side."""
+    if ctx is not None and key == "direction" and ledger.model is Referral:
+        relative = scope.direction_seen(ctx)
+        if relative is not None:
+            return relative
+    return expr
+
+
 def count(ctx: ServiceContext, ledger_key: str, q: Query = Query()) -> int:
     ledger = LISTS[ledger_key]
-    stmt = _select(ledger, q, [func.count(ledger.model.id)])
+    stmt = _select(ledger, q, [func.count(ledger.model.id)], ctx)
     with ctx.read() as s:
         return int(s.execute(stmt).scalar_one())
 
@@ -111,9 +128,12 @@ def page(
 ) -> list[dict[str, Any]]:
     """One page of rows as dicts: ``id`` plus each column's key."""
     ledger = LISTS[ledger_key]
-    exprs = [ledger.model.id.label("id")] + [c.expr.label(c.key) for c in ledger.columns]
-    stmt = _select(ledger, q, exprs)
-    sort = ledger.column(q.sort_key or ledger.date_col).expr
+    exprs = [ledger.model.id.label("id")] + [
+        _seen(ledger, c.key, c.expr, ctx).label(c.key) for c in ledger.columns
+    ]
+    stmt = _select(ledger, q, exprs, ctx)
+    sort_col = ledger.column(q.sort_key or ledger.date_col)
+    sort = _seen(ledger, sort_col.key, sort_col.expr, ctx)
     descending = ledger.newest_first if q.descending is None else q.descending
     order = sort.desc() if descending else sort.asc()
     tie = ledger.model.id.desc() if descending else ledger.model.id.asc()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.documents import template as templates
@@ -106,10 +106,18 @@ def _sequence_prefix(pattern: str, year: int) -> str:
 
 
 def next_serial(session: Session, pattern: str, year: int) -> int:
-    """The next number of this pattern's sequence and year (voided numbers count)."""
+    """The next number of this pattern's sequence and year (voided numbers count),
+    among the acting organisation's documents (services/scope.py)."""
+    from desktop_app.services import scope
+
+    owner = scope.acting_org_id(session)
+    # unowned rows (made before a township was chosen) are everyone's: numbered past
+    mine = Document.owner_org_id.is_(None)
+    if owner is not None:
+        mine = or_(mine, Document.owner_org_id == owner)
     last = session.execute(
         select(func.max(Document.serial)).where(
-            Document.prefix == _sequence_prefix(pattern, year), Document.year == year
+            Document.prefix == _sequence_prefix(pattern, year), Document.year == year, mine
         )
     ).scalar()
     return int(last or 0) + 1

@@ -23,8 +23,7 @@ from desktop_app.domain.terms import (
     ReferralStatus,
 )
 from desktop_app.domain.validators import check_date_order
-from desktop_app.services import audit
-from desktop_app.services import settings as settings_service
+from desktop_app.services import audit, scope
 from desktop_app.services.context import UnitOfWork
 from desktop_app.services.errors import NotFound, RuleViolation, ServiceError
 from desktop_app.services.forms import Checker
@@ -80,10 +79,11 @@ def require(
 
 
 def township_id(session: Session) -> int:
-    found = settings_service.read_all(session).get("township_org_id")
+    """ "Us": the logged-in account's organisation, else the settings' township."""
+    found = scope.acting_org_id(session)
     if not found:
         raise ServiceError("“设置 → 乡镇信息”中没有选定本乡镇，无法登记案件移送。")
-    return int(found)
+    return found
 
 
 # --- times ---------------------------------------------------------------------------

@@ -100,10 +100,10 @@ def search_ledger(ctx: ServiceContext, ledger_key: str, text: str, limit: int = 
         *[c.expr.label(c.key) for c in shown],
     ]
     with ctx.read() as s:
-        total = int(s.execute(_select(ledger, q, [func.count(ledger.model.id)])).scalar_one())
+        total = int(s.execute(_select(ledger, q, [func.count(ledger.model.id)], ctx)).scalar_one())
         rows: list[dict[str, Any]] = []
         if total and limit:
-            stmt = _select(ledger, q, exprs).order_by(when.desc(), ledger.model.id.desc())
+            stmt = _select(ledger, q, exprs, ctx).order_by(when.desc(), ledger.model.id.desc())
             rows = [dict(r._mapping) for r in s.execute(stmt.limit(limit))]
     return SearchGroup(ledger.key, ledger.label, total, [_hit(ledger, r) for r in rows])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.storage.models import (
@@ -38,12 +38,20 @@ def format_serial(model: type[LedgerRecord], year: int, number: int) -> str:
 
 
 def next_serial(session: Session, model: type[LedgerRecord], year: int) -> str:
-    """The next free number of the year; call inside the writing transaction."""
+    """The next free number of the year of the acting organisation (each numbers
+    its own records, services/scope.py); call inside the writing transaction."""
+    from desktop_app.services import scope
+
     stem = f"{PREFIXES[model]}{year}-"
     col = model.serial
+    owner = scope.acting_org_id(session)
+    # unowned rows (made before a township was chosen) are everyone's: numbered past
+    mine = model.owner_org_id.is_(None)
+    if owner is not None:
+        mine = or_(mine, model.owner_org_id == owner)
     last = session.execute(
         select(col)
-        .where(col.like(stem + "%"))
+        .where(col.like(stem + "%"), mine)
         .order_by(func.length(col).desc(), col.desc())
         .limit(1)
     ).scalar_one_or_none()

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, func, select
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, RecordType
-from desktop_app.services import identity
+from desktop_app.services import identity, scope
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.demo.assistance import gen_assistance
 from desktop_app.services.demo.cases import gen_cases
@@ -215,9 +215,13 @@ def insert(g: Demo, total: int) -> dict[str, int]:
     identity.seal_rows(s, g.rows["complainants"])  # with the key, when the database has one
     all_rows = sum(len(v) for v in g.rows.values()) or 1
     written = 0
+    owner = scope.settings_township(s)  # the records are the settings' township's
     for name in INSERT_ORDER:
         rows = g.rows[name]
         table = g.tables[name]
+        if "owner_org_id" in table.c:
+            for row in rows:
+                row.setdefault("owner_org_id", owner)
         for i in range(0, len(rows), BATCH):
             batch = rows[i : i + BATCH]
             s.execute(table.insert(), batch)

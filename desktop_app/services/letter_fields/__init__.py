@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from desktop_app.documents.template import Value
 from desktop_app.domain.calendar import WorkCalendar
 from desktop_app.domain.terms import DocumentStatus, OrgKind, RecordType, Term
+from desktop_app.services import scope
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.storage.models import Document, Material, Organisation, Staff
 
@@ -112,8 +113,9 @@ def short_name(o: Organisation | None) -> str:
 
 
 def township(session: Session, conf: dict[str, Any]) -> Organisation:
-    """The issuing township (never the enforcement team: seed 三（一）4)."""
-    found = org(session, conf.get("township_org_id"))
+    """The issuing township (never the enforcement team: seed 三（一）4): the
+    logged-in account's organisation, else the settings' (services/scope.py)."""
+    found = org(session, scope.acting_org_id(session))
     if found is None:
         raise NotFound("“设置 → 乡镇信息”中没有选定本乡镇，无法生成文书。")
     return found
@@ -169,7 +171,7 @@ def honorific(name: str) -> str:
 def contact(session: Session, conf: dict[str, Any]) -> tuple[str, str]:
     """The township's contact for letters: the enforcement team's liaison person."""
     team = org(session, conf.get("team_org_id"))
-    town = org(session, conf.get("township_org_id"))
+    town = org(session, scope.acting_org_id(session))
     for o in (team, town):
         if o is not None and o.liaison_name and o.liaison_phone:
             return o.liaison_name, o.liaison_phone

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from desktop_app.domain.clock import now
@@ -63,13 +74,17 @@ class Versioned:
 class LedgerRecord(Timestamped, Versioned):
     """Columns every ledger (台账) record has.
 
-    ``serial`` is the ledger number the clerk quotes (e.g. 移2026-0007).
+    ``serial`` is the ledger number the clerk quotes (e.g. 移2026-0007), unique
+    within its owner: ``owner_org_id`` is the organisation (a township or a county
+    department) that registered the record, so several organisations share one
+    database and each numbers its own records. Rows without an owner (a database
+    with no township chosen) keep serials unique among themselves.
     ``deadline_at`` is the due time of the clock that is running now, or NULL
     when no clock runs; services keep it current and the dashboard reads it.
     """
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    serial: Mapped[str] = mapped_column(String(32))
     deadline_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     deadline_what: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
@@ -77,6 +92,31 @@ class LedgerRecord(Timestamped, Versioned):
     @declared_attr
     def created_by_id(cls) -> Mapped[int | None]:
         return staff_fk()
+
+    @declared_attr
+    def owner_org_id(cls) -> Mapped[int | None]:
+        return org_fk(index=True)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        name = cls.__tablename__  # type: ignore[attr-defined]
+        return owner_serial_rules(name)
+
+
+def owner_serial_rules(table: str) -> tuple[Any, ...]:
+    """Serials unique per owner; among rows without an owner, unique too (NULLs
+    are distinct in a unique constraint, so a partial index covers them)."""
+    unowned = text("owner_org_id IS NULL")
+    return (
+        UniqueConstraint("owner_org_id", "serial", name=f"uq_{table}_owner_serial"),
+        Index(
+            f"uq_{table}_unowned_serial",
+            "serial",
+            unique=True,
+            sqlite_where=unowned,
+            postgresql_where=unowned,
+        ),
+    )
 
 
 class PartyFields:

@@ -99,7 +99,7 @@ class UrgentNotice(LedgerRecord, LinkedRecord, Base):
     report_reply_at: Mapped[datetime | None] = mapped_column(DateTime)
     report_reply: Mapped[str | None] = mapped_column(Text)  # what the county government did
 
-    department: Mapped[Organisation] = relationship()
+    department: Mapped[Organisation] = relationship(foreign_keys=[department_id])
 
 
 class JointAction(LedgerRecord, LinkedRecord, Base):

@@ -242,7 +242,7 @@ class AssistanceRequest(LedgerRecord, LinkedRecord, Base):
     refusal_note: Mapped[str | None] = mapped_column(Text)
     reminder_sent_on: Mapped[date | None] = mapped_column(Date)
 
-    department: Mapped[Organisation] = relationship()
+    department: Mapped[Organisation] = relationship(foreign_keys=[department_id])
     extensions: Mapped[list[AssistanceExtension]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="AssistanceExtension.id"
     )

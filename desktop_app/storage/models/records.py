@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,7 +31,28 @@ class Document(Base):
 
     __tablename__ = "documents"
     __table_args__ = (
-        UniqueConstraint("prefix", "year", "serial", name="uq_documents_prefix_year_serial"),
+        # Numbers are per issuing organisation (owner_org_id); documents without
+        # an owner (no township chosen) keep them unique among themselves.
+        UniqueConstraint(
+            "owner_org_id", "prefix", "year", "serial", name="uq_documents_owner_prefix_year_serial"
+        ),
+        UniqueConstraint("owner_org_id", "number", name="uq_documents_owner_number"),
+        Index(
+            "uq_documents_unowned_number",
+            "number",
+            unique=True,
+            sqlite_where=text("owner_org_id IS NULL"),
+            postgresql_where=text("owner_org_id IS NULL"),
+        ),
+        Index(
+            "uq_documents_unowned_prefix_year_serial",
+            "prefix",
+            "year",
+            "serial",
+            unique=True,
+            sqlite_where=text("owner_org_id IS NULL"),
+            postgresql_where=text("owner_org_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -38,7 +60,7 @@ class Document(Base):
     prefix: Mapped[str | None] = mapped_column(String(40))
     year: Mapped[int | None] = mapped_column(Integer)
     serial: Mapped[int | None] = mapped_column(Integer)
-    number: Mapped[str | None] = mapped_column(String(80), unique=True)
+    number: Mapped[str | None] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(200))
     recipient_id: Mapped[int | None] = org_fk()
     recipient_name: Mapped[str | None] = mapped_column(String(100))
@@ -54,6 +76,7 @@ class Document(Base):
     voided_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     created_by_id: Mapped[int | None] = staff_fk()
+    owner_org_id: Mapped[int | None] = org_fk(index=True)
 
 
 Index("ix_documents_record", Document.record_type, Document.record_id)

@@ -1,0 +1,139 @@
+"""Whose records: several organisations (townships, county departments) in one database.
+
+Every ledger record and document has an owner (``owner_org_id``): the
+organisation that registered it. A logged-in account acts for its staff
+member's organisation (``ServiceContext.org_id``); without one — a database of
+one township, a headless command, the tests' default context — the township of
+the settings (``township_org_id``) is "us", as it always was.
+
+What a user sees (:func:`visible`): its own organisation's records and what was
+sent to it — a transfer it sends or receives, an assistance request or urgent
+notice addressed to it, a meeting, joint action or shared information naming
+it, a complaint passed on to it, a letter addressed to it. Records without an
+owner (made before any township was chosen) are everyone's. The county
+government sees everything (read-only through its 查阅 role), and so does a
+context with no organisation of its own account: the single-township case,
+where every row has the same owner anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String, case, exists, or_, type_coerce
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop_app.domain.terms import Direction, OrgKind
+from desktop_app.services.context import ORG_KEY, ServiceContext
+from desktop_app.storage.models import (
+    AssistanceRequest,
+    Complaint,
+    CriminalTransfer,
+    Dispute,
+    Document,
+    InfoShare,
+    JointAction,
+    Meeting,
+    Referral,
+    UrgentNotice,
+    info_share_counterparts,
+    meeting_organisations,
+)
+from desktop_app.storage.models.base import LedgerRecord
+from desktop_app.storage.models.consultation import joint_action_organisations
+from desktop_app.storage.types import TermType
+
+# The organisations an account can act for; anyone else acts for the settings' township.
+ACTING_KINDS = frozenset(
+    {OrgKind.TOWNSHIP.value, OrgKind.COUNTY_DEPARTMENT.value, OrgKind.COUNTY_GOVERNMENT.value}
+)
+_SETTING_KEY = "scope.township_org_id"  # Session.info cache of the setting
+
+
+def settings_township(session: Session) -> int | None:
+    """The ``township_org_id`` setting (read once per session)."""
+    if _SETTING_KEY not in session.info:
+        from desktop_app.services import settings as settings_service
+
+        found = settings_service.read_all(session).get("township_org_id")
+        session.info[_SETTING_KEY] = int(found) if found else None
+    value = session.info[_SETTING_KEY]
+    return int(value) if value is not None else None
+
+
+def acting_org_id(session: Session) -> int | None:
+    """Who "we" are in this session: the logged-in account's organisation, else
+    the settings' township; None when neither is known."""
+    own = session.info.get(ORG_KEY)
+    return int(own) if own is not None else settings_township(session)
+
+
+def stamp_new(session: Session) -> None:
+    """Before a flush: new ledger records and documents without an owner get the acting one."""
+    unowned = [
+        obj
+        for obj in session.new
+        if isinstance(obj, (LedgerRecord, Document)) and obj.owner_org_id is None
+    ]
+    owner = acting_org_id(session) if unowned else None
+    for obj in unowned if owner is not None else ():
+        obj.owner_org_id = owner
+
+
+def sees_everything(ctx: ServiceContext) -> bool:
+    """No organisation of its own (single township, headless) or the county government."""
+    return ctx.org_id is None or ctx.org_kind == OrgKind.COUNTY_GOVERNMENT.value
+
+
+def _named(link: Any, record_col: str, record_id: Any, org_id: int) -> ColumnElement[bool]:
+    return exists().where(link.c[record_col] == record_id, link.c.organisation_id == org_id)
+
+
+def sent_to(model: type[Any], org_id: int) -> ColumnElement[bool] | None:
+    """Records of another owner that concern ``org_id``: sent or addressed to it."""
+    if model is Referral:
+        return or_(Referral.receiver_id == org_id, Referral.sender_id == org_id)
+    if model in (AssistanceRequest, UrgentNotice, Dispute):
+        return model.department_id == org_id
+    if model is Complaint:
+        return or_(Complaint.informing_org_id == org_id, Complaint.competent_org_id == org_id)
+    if model is CriminalTransfer:
+        return CriminalTransfer.police_org_id == org_id
+    if model is Meeting:
+        return _named(meeting_organisations, "meeting_id", Meeting.id, org_id)
+    if model is JointAction:
+        return _named(joint_action_organisations, "joint_action_id", JointAction.id, org_id)
+    if model is InfoShare:
+        return _named(info_share_counterparts, "info_share_id", InfoShare.id, org_id)
+    if model is Document:
+        return Document.recipient_id == org_id
+    return None
+
+
+def visible(model: type[Any], ctx: ServiceContext) -> ColumnElement[bool] | None:
+    """The SQL condition for the rows of ``model`` ``ctx`` may see; None: all of them
+    (also for tables without an owner, such as the penalty catalogue)."""
+    if sees_everything(ctx) or not hasattr(model, "owner_org_id"):
+        return None
+    assert ctx.org_id is not None
+    org_id = ctx.org_id
+    parts = [model.owner_org_id == org_id, model.owner_org_id.is_(None)]
+    extra = sent_to(model, org_id)
+    if extra is not None:
+        parts.append(extra)
+    return or_(*parts)
+
+
+def direction_seen(ctx: ServiceContext) -> ColumnElement[Any] | None:
+    """A transfer's 方向 from ``ctx``'s side: another owner's 移出 to it is its 移入,
+    and the other way round. None when directions read as stored."""
+    if sees_everything(ctx):
+        return None
+    stored = type_coerce(Referral.direction, String)
+    flipped = case(
+        (Referral.direction == Direction.OUTGOING, Direction.INCOMING.value),
+        else_=Direction.OUTGOING.value,
+    )
+    mine = or_(Referral.owner_org_id == ctx.org_id, Referral.owner_org_id.is_(None))
+    return type_coerce(case((mine, stored), else_=flipped), TermType(Direction))

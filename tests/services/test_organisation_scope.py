@@ -1,0 +1,248 @@
+"""Several organisations in one database (issue 13): two townships, a county
+department and the county government, each with its own account. Each numbers
+its own records, sees its own and what was sent to it; the county government
+sees everything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from referral_helpers import ENV, org, outgoing
+from sqlalchemy import select
+
+from desktop_app.domain import clock
+from desktop_app.domain.terms import AccountRole, Direction, OrgKind
+from desktop_app.services import accounts, ledgers, letters, referrals, scope, search, settings
+from desktop_app.services.context import ServiceContext
+from desktop_app.storage.models import Document, Organisation, Referral, Staff
+
+PW = "zhao2026ba"
+FIRST = "first1234"
+
+
+@dataclass
+class County:
+    town_a: ServiceContext
+    town_b: ServiceContext
+    dept: ServiceContext
+    government: ServiceContext
+    a_id: int
+    b_id: int
+    dept_id: int
+    other_dept_id: int
+
+
+def _new_org(ctx: ServiceContext, name: str, kind: OrgKind) -> int:
+    with ctx.uow() as uow:
+        o = Organisation(name=name, kind=kind, acts_in_own_name=True, active=True)
+        uow.session.add(o)
+        uow.flush()
+        return o.id
+
+
+def _login(
+    ctx: ServiceContext, boss: ServiceContext, name: str, org_id: int, role: AccountRole
+) -> ServiceContext:
+    with ctx.uow() as uow:
+        person = Staff(name=f"{name}员", organisation_id=org_id, role="clerk", active=True)
+        uow.session.add(person)
+        uow.flush()
+        staff_id = person.id
+    accounts.create_account(boss, staff_id, name, role, FIRST, FIRST)
+    return accounts.log_in(ctx, name, FIRST).context(ctx)
+
+
+@pytest.fixture
+def county(ctx: ServiceContext) -> County:
+    a_id = int(settings.get(ctx, "township_org_id"))
+    b_id = _new_org(ctx, "深泽县铁杆镇人民政府", OrgKind.TOWNSHIP)
+    gov_id = _new_org(ctx, "深泽县人民政府（测试）", OrgKind.COUNTY_GOVERNMENT)
+    dept_id = org(ctx, ENV)
+    with ctx.read() as s:
+        other = s.execute(
+            select(Organisation.id)
+            .where(Organisation.kind == OrgKind.COUNTY_DEPARTMENT, Organisation.id != dept_id)
+            .order_by(Organisation.id)
+        ).scalars()
+        other_dept_id = next(iter(other))
+    boss = accounts.set_up_first_admin(ctx, "王管理", "wang", PW, PW).context(ctx)
+    return County(
+        _login(ctx, boss, "town_a", a_id, AccountRole.OFFICER),
+        _login(ctx, boss, "town_b", b_id, AccountRole.OFFICER),
+        _login(ctx, boss, "dept", dept_id, AccountRole.OFFICER),
+        _login(ctx, boss, "gov", gov_id, AccountRole.VIEWER),
+        a_id,
+        b_id,
+        dept_id,
+        other_dept_id,
+    )
+
+
+def _serials(ctx: ServiceContext) -> list[str]:
+    return sorted(r["serial"] for r in ledgers.page(ctx, "referrals"))
+
+
+def test_logged_in_account_acts_for_its_staff_members_organisation(county: County) -> None:
+    assert (county.town_a.org_id, county.town_a.org_kind) == (county.a_id, "township")
+    assert (county.dept.org_id, county.dept.org_kind) == (county.dept_id, "county_department")
+    assert county.government.org_kind == "county_government"
+    assert not scope.sees_everything(county.town_b)
+    assert scope.sees_everything(county.government)
+
+
+def test_each_township_numbers_its_own_records_from_0001(county: County) -> None:
+    year = clock.today().year
+    a1 = referrals.create_outgoing(county.town_a, outgoing(county.town_a))
+    a2 = referrals.create_outgoing(county.town_a, outgoing(county.town_a))
+    b1 = referrals.create_outgoing(
+        county.town_b, outgoing(county.town_b, receiver_id=county.other_dept_id)
+    )
+    with county.government.read() as s:
+        rows = {r.id: r for r in s.execute(select(Referral)).scalars()}
+    assert (rows[a1].serial, rows[a1].owner_org_id) == (f"移{year}-0001", county.a_id)
+    assert (rows[a2].serial, rows[a2].owner_org_id) == (f"移{year}-0002", county.a_id)
+    assert (rows[b1].serial, rows[b1].owner_org_id) == (f"移{year}-0001", county.b_id)
+    assert rows[b1].sender_id == county.b_id  # "us" is the logged-in township, not the setting
+
+
+def test_a_township_sees_only_its_own_records_in_lists_and_search(county: County) -> None:
+    referrals.create_outgoing(county.town_a, outgoing(county.town_a, matter="甲镇焚烧秸秆"))
+    referrals.create_outgoing(
+        county.town_b,
+        outgoing(county.town_b, matter="乙镇焚烧秸秆", receiver_id=county.other_dept_id),
+    )
+    a_rows = ledgers.page(county.town_a, "referrals")
+    assert [r["matter"] for r in a_rows] == ["甲镇焚烧秸秆"]
+    assert ledgers.count(county.town_b, "referrals") == 1
+    hits = search.search_all(county.town_a, "焚烧秸秆")
+    assert [(g.ledger_key, g.total) for g in hits] == [("referrals", 1)]
+    assert [h.title for h in hits[0].hits] == ["甲镇焚烧秸秆"]
+    assert search.search_all(county.town_b, "甲镇") == []
+
+
+def test_the_department_sees_the_transfer_sent_to_it_as_incoming(county: County) -> None:
+    referrals.create_outgoing(county.town_a, outgoing(county.town_a, matter="甲镇焚烧秸秆"))
+    referrals.create_outgoing(
+        county.town_b,
+        outgoing(county.town_b, matter="乙镇焚烧秸秆", receiver_id=county.other_dept_id),
+    )
+    rows = ledgers.page(county.dept, "referrals")
+    assert [r["matter"] for r in rows] == ["甲镇焚烧秸秆"]
+    # 方向 from the department's side: the township's 移出 is its 移入 ...
+    assert rows[0]["direction"] == Direction.INCOMING
+    assert ledgers.page(county.town_a, "referrals")[0]["direction"] == Direction.OUTGOING
+    # ... and the filter reads the same way.
+    incoming = ledgers.Query(filters=(("direction", Direction.INCOMING.value),))
+    outgoing_only = ledgers.Query(filters=(("direction", Direction.OUTGOING.value),))
+    assert ledgers.count(county.dept, "referrals", incoming) == 1
+    assert ledgers.count(county.dept, "referrals", outgoing_only) == 0
+    assert ledgers.count(county.town_a, "referrals", incoming) == 0
+    assert search.search_all(county.dept, "乙镇") == []
+
+
+def test_the_county_government_sees_everything(county: County) -> None:
+    referrals.create_outgoing(county.town_a, outgoing(county.town_a))
+    referrals.create_outgoing(
+        county.town_b, outgoing(county.town_b, receiver_id=county.other_dept_id)
+    )
+    assert ledgers.count(county.government, "referrals") == 2
+    year = clock.today().year
+    assert _serials(county.government) == [f"移{year}-0001", f"移{year}-0001"]
+    assert len(search.search_all(county.government, "秸秆")[0].hits) == 2
+
+
+def test_without_an_organisation_of_its_own_the_settings_township_is_us(
+    ctx: ServiceContext, county: County
+) -> None:
+    """The headless context (no account) is the settings' township, as before,
+    and sees every record: a database of one township does not change."""
+    rid = referrals.create_outgoing(ctx, outgoing(ctx))
+    referrals.create_outgoing(
+        county.town_b, outgoing(county.town_b, receiver_id=county.other_dept_id)
+    )
+    with ctx.read() as s:
+        assert s.get(Referral, rid).owner_org_id == county.a_id  # type: ignore[union-attr]
+    assert ledgers.count(ctx, "referrals") == 2
+    assert ledgers.count(county.town_a, "referrals") == 1
+
+
+def test_letter_numbers_are_per_organisation(county: County) -> None:
+    pattern = "测函〔{年}〕{号}号"
+    for who in (county.town_a, county.town_b):
+        with who.uow() as uow:
+            n = letters.next_serial(uow.session, pattern, 2026)
+            uow.session.add(
+                Document(
+                    doc_type="assistance_letter",
+                    prefix="测函〔2026〕",
+                    year=2026,
+                    serial=n,
+                    number=letters.format_number(pattern, 2026, n),
+                    title="关于协助的函",
+                    issued_on=clock.today(),
+                )
+            )
+    with county.government.read() as s:
+        docs = s.execute(select(Document.owner_org_id, Document.number)).all()
+    assert sorted(docs) == sorted(
+        [(county.a_id, "测函〔2026〕1号"), (county.b_id, "测函〔2026〕1号")]
+    )
+
+
+@pytest.mark.parametrize("ledger", ["assistance", "urgent_notices", "joint_actions"])
+def test_the_department_sees_what_is_addressed_to_it(county: County, ledger: str) -> None:
+    """An assistance request, an urgent notice, a joint action naming it: in its
+    lists; another township's, to another department, not."""
+    import assistance_helpers
+    import notice_helpers
+
+    from desktop_app.services import assistance, joint_actions, urgent_notices
+
+    def make(who: ServiceContext, town: int, dept: int) -> None:
+        if ledger == "assistance":
+            assistance.create(who, assistance_helpers.request(who, department_id=dept))
+        elif ledger == "urgent_notices":
+            urgent_notices.create(who, notice_helpers.notice(who, department_id=dept))
+        else:
+            joint_actions.create(who, notice_helpers.action(who, organisation_ids=[town, dept]))
+
+    make(county.town_a, county.a_id, county.dept_id)
+    make(county.town_b, county.b_id, county.other_dept_id)
+    assert ledgers.count(county.town_a, ledger) == 1
+    assert ledgers.count(county.town_b, ledger) == 1
+    assert ledgers.count(county.dept, ledger) == 1
+    assert ledgers.count(county.government, ledger) == 2
+    with county.government.read() as s:
+        model = ledgers.LISTS[ledger].model
+        owners = sorted(s.execute(select(model.owner_org_id)).scalars())
+    assert owners == sorted([county.a_id, county.b_id])
+    seen = ledgers.page(county.dept, ledger)
+    with county.government.read() as s:
+        assert s.get(model, seen[0]["id"]).owner_org_id == county.a_id
+
+
+def test_unowned_records_are_everyones_and_numbered_past(county: County) -> None:
+    """A record made before any township was chosen has no owner: every
+    organisation sees it, and new serials do not repeat its number."""
+    year = clock.today().year
+    with county.town_a.uow() as uow:
+        s = uow.session
+        old = Referral(
+            serial=f"移{year}-0001",
+            direction=Direction.INCOMING,
+            status="archived",
+            matter="旧案",
+            sender_id=county.dept_id,
+            receiver_id=county.a_id,
+            found_at=clock.now(),
+        )
+        s.add(old)
+        s.flush()  # stamped with town A's id; made unowned, as before any township was set
+        s.execute(
+            Referral.__table__.update().where(Referral.id == old.id).values(owner_org_id=None)
+        )
+    rid = referrals.create_outgoing(county.town_b, outgoing(county.town_b))
+    with county.government.read() as s:
+        assert s.get(Referral, rid).serial == f"移{year}-0002"  # type: ignore[union-attr]
+    assert "旧案" in [r["matter"] for r in ledgers.page(county.town_b, "referrals")]
