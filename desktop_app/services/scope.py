@@ -9,7 +9,8 @@ the settings (``township_org_id``) is "us", as it always was.
 What a user sees (:func:`visible`): its own organisation's records and what was
 sent to it — a transfer it sends or receives, an assistance request or urgent
 notice addressed to it, a meeting, joint action or shared information naming
-it, a complaint passed on to it, a letter addressed to it. Records without an
+it, a complaint passed on to it, a letter addressed to it. A transfer or an
+assistance request reaches its receiver when it is sent, not while it is a draft. Records without an
 owner (made before any township was chosen) are everyone's. The county
 government sees everything (read-only through its 查阅 role), and so does a
 context with no organisation of its own account: the single-township case,
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, case, exists, or_, type_coerce
+from sqlalchemy import String, and_, case, exists, or_, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -92,9 +93,16 @@ def _named(link: Any, record_col: str, record_id: Any, org_id: int) -> ColumnEle
 
 def sent_to(model: type[Any], org_id: int) -> ColumnElement[bool] | None:
     """Records of another owner that concern ``org_id``: sent or addressed to it."""
-    if model is Referral:
-        return or_(Referral.receiver_id == org_id, Referral.sender_id == org_id)
-    if model in (AssistanceRequest, UrgentNotice, Dispute):
+    if model is Referral:  # the receiver sees it once sent, not the sender's draft
+        return or_(
+            and_(Referral.receiver_id == org_id, Referral.sent_at.is_not(None)),
+            Referral.sender_id == org_id,
+        )
+    if model is AssistanceRequest:  # likewise a request once sent
+        return and_(
+            AssistanceRequest.department_id == org_id, AssistanceRequest.sent_at.is_not(None)
+        )
+    if model in (UrgentNotice, Dispute):
         return model.department_id == org_id
     if model is Complaint:
         return or_(Complaint.informing_org_id == org_id, Complaint.competent_org_id == org_id)

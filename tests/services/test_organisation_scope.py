@@ -6,15 +6,17 @@ sees everything."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import pytest
-from referral_helpers import ENV, org, outgoing
+from referral_helpers import ENV, org, outgoing, ready_to_send
 from sqlalchemy import select
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AccountRole, Direction, OrgKind
 from desktop_app.services import accounts, ledgers, letters, referrals, scope, search, settings
 from desktop_app.services.context import ServiceContext
+from desktop_app.services.referral_flow import mark_sent
 from desktop_app.storage.models import Document, Organisation, Referral, Staff
 
 PW = "zhao2026ba"
@@ -122,11 +124,11 @@ def test_a_township_sees_only_its_own_records_in_lists_and_search(county: County
 
 
 def test_the_department_sees_the_transfer_sent_to_it_as_incoming(county: County) -> None:
-    referrals.create_outgoing(county.town_a, outgoing(county.town_a, matter="甲镇焚烧秸秆"))
-    referrals.create_outgoing(
-        county.town_b,
-        outgoing(county.town_b, matter="乙镇焚烧秸秆", receiver_id=county.other_dept_id),
-    )
+    rid = ready_to_send(county.town_a, matter="甲镇焚烧秸秆")
+    b_rid = ready_to_send(county.town_b, matter="乙镇焚烧秸秆", receiver_id=county.other_dept_id)
+    assert ledgers.count(county.dept, "referrals") == 0  # a draft is the township's own
+    for who, sent in ((county.town_a, rid), (county.town_b, b_rid)):
+        mark_sent(who, sent, datetime(2026, 11, 29, 10), "in_person", None)
     rows = ledgers.page(county.dept, "referrals")
     assert [r["matter"] for r in rows] == ["甲镇焚烧秸秆"]
     # 方向 from the department's side: the township's 移出 is its 移入 ...
@@ -200,8 +202,14 @@ def test_the_department_sees_what_is_addressed_to_it(county: County, ledger: str
     from desktop_app.services import assistance, joint_actions, urgent_notices
 
     def make(who: ServiceContext, town: int, dept: int) -> None:
-        if ledger == "assistance":
-            assistance.create(who, assistance_helpers.request(who, department_id=dept))
+        if ledger == "assistance":  # the department sees a request once it is sent
+            seen = ledgers.count(county.dept, ledger)
+            draft = assistance.create(who, assistance_helpers.request(who, department_id=dept))
+            assert ledgers.count(county.dept, ledger) == seen
+            letters.issue(who, "assistance_letter", draft, on=date(2026, 11, 29))
+            assistance.mark_sent(
+                who, draft, date(2026, 11, 29), datetime(2026, 11, 29, 9), "in_person", "李收发"
+            )
         elif ledger == "urgent_notices":
             urgent_notices.create(who, notice_helpers.notice(who, department_id=dept))
         else:
