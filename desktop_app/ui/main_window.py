@@ -185,7 +185,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         where = ctx.db.path or ctx.db.shown_url
-        role = f"（{AccountRole.label_of(ctx.role)}）" if ctx.role else ""
+        about_me = [AccountRole.label_of(ctx.role)] if ctx.role else []
+        if ctx.org_id is not None:  # a shared database: whose records these are
+            from desktop_app.services import organisations
+
+            org = organisations.get(ctx, ctx.org_id)
+            about_me.append(org.short_name or org.name)
+        role = f"（{'，'.join(about_me)}）" if about_me else ""
         status = QLabel(
             f"操作人员：{ctx.operator_name or '未选择'}{role}    数据：{where}    "
             f"版本 {__version__}"

@@ -126,3 +126,23 @@ def test_a_transfer_sent_by_a_township_appears_in_the_departments_list(
     row = lst.model.rows[0]
     assert (row["serial"], row["matter"]) == (serial, "河道内擅自采砂")
     assert lst.count.text() == "共 1 条"
+
+
+def test_the_status_bar_names_the_organisation_the_account_acts_for(
+    qtbot,  # type: ignore[no-untyped-def]
+    ctx: ServiceContext,
+    tmp_path: Path,
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QLabel
+
+    from desktop_app.ui.main_window import MainWindow
+
+    boss = accounts.set_up_first_admin(ctx, "县管理员", "admin", "zhao2026ba", "zhao2026ba")
+    clerk(ctx, boss.context(ctx), "shuili", org_id(ctx, "深泽县水利局"))
+    department = accounts.log_in(ctx, "shuili", PW).context(ctx)
+    win = MainWindow(department, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    status = win.statusBar().findChild(QLabel, "statusText")
+    assert status is not None
+    assert "shuili员（执法人员，" in status.text() and "水利局" in status.text()
