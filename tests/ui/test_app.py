@@ -153,8 +153,12 @@ def test_application_is_configured_in_chinese(qtbot) -> None:  # type: ignore[no
 def test_a_damaged_database_ini_is_reported_and_nothing_is_opened(
     qtbot,  # type: ignore[no-untyped-def]
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     errors: list[str],
 ) -> None:
+    from desktop_app.paths import DATABASE_URL_ENV
+
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)  # (set by the PostgreSQL test run)
     paths = DataPaths(tmp_path / "data").ensure()
     (paths.root / "database.ini").write_bytes(b"url = postgresql://x@y/z\n")  # no [database]
     assert gui.run_gui(paths) == 1
