@@ -242,18 +242,24 @@ def set_up_first_admin(
         )
         key, recovery = _create_data_key(uow, account, password)
         who = _logged_in(account, key, recovery)
-        audit.append(  # setting up is the first administrator's first log-in
-            uow.session,
-            operator_id=who.staff_id,
-            operator_name=who.staff_name,
-            action=AuditAction.LOGIN,
-            record_type=RECORD,
-            record_id=account.id,
-            summary=f"{who.staff_name}（{who.login_name}，{who.role.label}）首次登录",
-            before=None,
-            after=None,
-        )
+        _audit_login(uow, who, account.id, "首次登录")  # set-up is the first log-in
         return who
+
+
+def _audit_login(uow: Any, who: LoggedIn, account_id: int, what: str) -> None:
+    """The log-in in the audit trail, in the name of who logged in (not of the
+    context before it)."""
+    audit.append(
+        uow.session,
+        operator_id=who.staff_id,
+        operator_name=who.staff_name,
+        action=AuditAction.LOGIN,
+        record_type=RECORD,
+        record_id=account_id,
+        summary=f"{who.staff_name}（{who.login_name}，{who.role.label}）{what}",
+        before=None,
+        after=None,
+    )
 
 
 def _create_data_key(uow: Any, account: Account, password: str) -> tuple[bytes, str]:
@@ -312,17 +318,7 @@ def log_in(ctx: ServiceContext, login_name: str, password: str) -> LoggedIn:
             account.locked_until = None
             account.last_login_at = at
             who = _logged_in(account, key, recovery)
-            audit.append(  # the entry names who logged in, not the context before it
-                uow.session,
-                operator_id=who.staff_id,
-                operator_name=who.staff_name,
-                action=AuditAction.LOGIN,
-                record_type=RECORD,
-                record_id=account.id,
-                summary=f"{who.staff_name}（{who.login_name}，{who.role.label}）登录",
-                before=None,
-                after=None,
-            )
+            _audit_login(uow, who, account.id, "登录")
             return who
     raise LoginFailed(failure or WRONG)
 
