@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.documents import template as templates
@@ -110,11 +110,7 @@ def next_serial(session: Session, pattern: str, year: int) -> int:
     among the acting organisation's documents (services/scope.py)."""
     from desktop_app.services import scope
 
-    owner = scope.acting_org_id(session)
-    # unowned rows (made before a township was chosen) are everyone's: numbered past
-    mine = Document.owner_org_id.is_(None)
-    if owner is not None:
-        mine = or_(mine, Document.owner_org_id == owner)
+    mine = scope.ours(Document, scope.acting_org_id(session))
     last = session.execute(
         select(func.max(Document.serial)).where(
             Document.prefix == _sequence_prefix(pattern, year), Document.year == year, mine

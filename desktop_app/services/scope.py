@@ -70,6 +70,13 @@ def acting_org_id(session: Session) -> int | None:
     return int(own) if own is not None else settings_township(session)
 
 
+def ours(model: type[Any], org_id: int | None) -> ColumnElement[bool]:
+    """Rows of ``model`` that count as ``org_id``'s own: owned by it, or ownerless
+    (made before a township was chosen: everyone's, and numbered past by everyone)."""
+    unowned = model.owner_org_id.is_(None)
+    return unowned if org_id is None else or_(model.owner_org_id == org_id, unowned)
+
+
 def stamp_new(session: Session) -> None:
     """Before a flush: new ledger records and documents without an owner get the acting one."""
     unowned = [
@@ -126,11 +133,8 @@ def visible(model: type[Any], ctx: ServiceContext) -> ColumnElement[bool] | None
         return None
     assert ctx.org_id is not None
     org_id = ctx.org_id
-    parts = [model.owner_org_id == org_id, model.owner_org_id.is_(None)]
     extra = sent_to(model, org_id)
-    if extra is not None:
-        parts.append(extra)
-    return or_(*parts)
+    return ours(model, org_id) if extra is None else or_(ours(model, org_id), extra)
 
 
 def direction_seen(ctx: ServiceContext) -> ColumnElement[Any] | None:
@@ -143,5 +147,6 @@ def direction_seen(ctx: ServiceContext) -> ColumnElement[Any] | None:
         (Referral.direction == Direction.OUTGOING, Direction.INCOMING.value),
         else_=Direction.OUTGOING.value,
     )
-    mine = or_(Referral.owner_org_id == ctx.org_id, Referral.owner_org_id.is_(None))
-    return type_coerce(case((mine, stored), else_=flipped), TermType(Direction))
+    return type_coerce(
+        case((ours(Referral, ctx.org_id), stored), else_=flipped), TermType(Direction)
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.storage.models import (
@@ -44,11 +44,7 @@ def next_serial(session: Session, model: type[LedgerRecord], year: int) -> str:
 
     stem = f"{PREFIXES[model]}{year}-"
     col = model.serial
-    owner = scope.acting_org_id(session)
-    # unowned rows (made before a township was chosen) are everyone's: numbered past
-    mine = model.owner_org_id.is_(None)
-    if owner is not None:
-        mine = or_(mine, model.owner_org_id == owner)
+    mine = scope.ours(model, scope.acting_org_id(session))
     last = session.execute(
         select(col)
         .where(col.like(stem + "%"), mine)
