@@ -128,6 +128,8 @@ class UnitOfWork:
             event.listen(self.session, "before_flush", _audit_only)
         event.listen(self.session, "before_flush", _check_lengths)
         event.listen(self.session, "before_flush", _stamp_owner)
+        if self.ctx.org_id is not None:
+            event.listen(self.session, "before_flush", _only_ours)
         return self
 
     def __exit__(
@@ -192,6 +194,29 @@ def _stamp_owner(session: Session, _context: Any, _instances: Any) -> None:
     from desktop_app.services import scope
 
     scope.stamp_new(session)
+
+
+FOREIGN_MESSAGE = "这条记录属于{owner}，本单位只能查看，不能修改或删除。"
+
+
+def _only_ours(session: Session, _context: Any, _instances: Any) -> None:
+    """An account changes or deletes only its own organisation's records (and
+    ownerless ones); what another organisation sent it is there to read."""
+    from desktop_app.storage.models import Document, Organisation
+    from desktop_app.storage.models.base import LedgerRecord
+
+    own = session.info.get(ORG_KEY)
+    changed = [
+        obj
+        for obj in (*session.dirty, *session.deleted)
+        if isinstance(obj, (LedgerRecord, Document))
+        and (obj in session.deleted or session.is_modified(obj))
+    ]
+    for obj in changed:
+        owner = inspect(obj).committed_state.get("owner_org_id", obj.owner_org_id)
+        if owner is not None and own is not None and owner != own:
+            org = session.get(Organisation, owner)
+            raise PermissionDenied(FOREIGN_MESSAGE.format(owner=org.name if org else "其他单位"))
 
 
 def _audit_only(session: Session, _context: Any, _instances: Any) -> None:
