@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, RecordType
+from desktop_app.services import file_store
 from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound, ServiceError
@@ -303,6 +304,8 @@ def store(
         added_by_id=ctx.operator_id,
     )
     uow.session.add(att)
+    if file_store.in_database(uow.session):  # a shared server: every PC reads it there
+        file_store.put_file(uow.session, digest, target)
     uow.flush()
     uow.audit(
         AuditAction.CREATE,
@@ -335,6 +338,8 @@ def discard(uow: UnitOfWork, attachment_id: int) -> None:
         uow.session.info.setdefault(_DOOMED, []).append(uow.ctx.paths.attachments / att.stored_name)
     uow.session.delete(att)
     uow.flush()
+    if file_store.in_database(uow.session):
+        file_store.release(uow.session, att.sha256)
     uow.audit(
         AuditAction.DELETE,
         att.record_type,
@@ -358,6 +363,9 @@ def path_of(ctx: ServiceContext, attachment_id: int) -> Path:
     if ctx.paths is None:
         raise ServiceError("未设置数据文件夹，无法打开附件。")
     path = ctx.paths.attachments / att.stored_name
+    with ctx.read() as session:  # a shared server: this PC's copy, fetched when needed
+        if file_store.in_database(session) and not file_store.local_copy_ok(path, att.sha256):
+            file_store.fetch(session, att.sha256, path)
     if not path.is_file():
         raise ServiceError(
             f"附件「{att.original_name}」的文件不见了（{path}）。请从备份恢复数据文件夹。"

@@ -28,6 +28,7 @@ from desktop_app.documents.render import Rendered, render
 from desktop_app.documents.template import TemplateError, Value
 from desktop_app.domain.clock import now, today
 from desktop_app.domain.terms import AuditAction, DocumentStatus, RecordType
+from desktop_app.services import file_store
 from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput, NotFound, RuleViolation, ServiceError
@@ -273,6 +274,8 @@ def issue(
             written = _write_atomic(folder / name, rendered.pdf)
             doc.file_name = f"{on.year}/{name}"
             doc.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
+            if file_store.in_database(session):  # a shared server: every PC reads it there
+                file_store.put(session, doc.sha256, rendered.pdf)
             if built.personal:
                 uow.audit(
                     AuditAction.VIEW_PERSONAL,
@@ -359,6 +362,10 @@ def stored_file(ctx: ServiceContext, document_id: int, how: str = "查看") -> P
     if ctx.paths is None or not doc.file_name:
         raise NotFound("该文书没有保存的文件。")
     path = ctx.paths.documents / doc.file_name
+    with ctx.read() as session:  # a shared server: this PC's copy, fetched when needed
+        wanted = doc.sha256 and file_store.in_database(session)
+        if wanted and not file_store.local_copy_ok(path, doc.sha256 or ""):
+            file_store.fetch(session, doc.sha256 or "", path)
     if not path.exists():
         raise ServiceError(f"文书文件不见了：{path}\n请从备份恢复数据文件夹。")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

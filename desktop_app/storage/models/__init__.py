@@ -25,7 +25,13 @@ from desktop_app.storage.models.ledgers import (
     criminal_transfer_officers,
     info_share_counterparts,
 )
-from desktop_app.storage.models.records import Attachment, AuditEntry, Document, Material
+from desktop_app.storage.models.records import (
+    Attachment,
+    AuditEntry,
+    Document,
+    Material,
+    StoredFile,
+)
 from desktop_app.storage.models.reference import (
     CalendarOverride,
     CalendarYear,
@@ -63,6 +69,7 @@ __all__ = [
     "Referral",
     "Setting",
     "Staff",
+    "StoredFile",
     "UrgentNotice",
     "criminal_transfer_officers",
     "info_share_counterparts",

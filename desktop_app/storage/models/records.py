@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -145,3 +146,19 @@ class AuditEntry(Base):
 
 
 Index("ix_audit_log_record", AuditEntry.record_type, AuditEntry.record_id)
+
+
+class StoredFile(Base):
+    """The content of an attachment or an issued letter, kept in the database
+    itself when that is a shared server (PostgreSQL): every PC of the county
+    reads it from there, and ``pg_dump`` backs it up with the records. Keyed by
+    its SHA-256 (the attachment's or the letter's registered hash), so a file
+    added twice is stored once. A local SQLite database keeps its files in the
+    data folder and leaves this table empty."""
+
+    __tablename__ = "stored_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=now)
