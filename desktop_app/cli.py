@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 PASSWORD_ENV = "TOWNSHIP_PASSWORD"  # for scripts: the --login password
+SOURCE_PASSWORD_ENV = "TOWNSHIP_SOURCE_PASSWORD"  # copy-to-server: the --source-login password
 # how the user starts the commands: the installed program, or the source checkout
 PROG = "township-enforcement" if getattr(sys, "frozen", False) else "python -m desktop_app"
 
@@ -136,6 +137,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--recovery-key",
         metavar="KEY",
         help="首次设置管理员时打印的恢复密钥（不填则在提示时输入）",
+    )
+    cp = sub.add_parser(
+        "copy-to-server",
+        help="把本乡镇的本机数据库复制到县级服务器数据库（PostgreSQL），附件和文书一并复制",
+        description="把 --data-dir 数据文件夹里的本机数据库（一个乡镇）复制到县级服务器数据库："
+        "记录重新编号、单位按名称对应、附件和文书连同校验值存入服务器数据库。"
+        "一次完成，出错则服务器上什么也不写入。先用 --dry-run 试运行查看报告。",
+    )
+    cp.add_argument(
+        "--to",
+        metavar="URL",
+        required=True,
+        help="服务器数据库，如 postgresql://用户名@主机:5432/库名（密码可放在 pgpass 文件里）",
+    )
+    cp.add_argument("--dry-run", action="store_true", help="试运行：只报告将复制的内容，不写入")
+    cp.add_argument(
+        "--source-login",
+        metavar="NAME",
+        help=f"本机的管理员登录名（密码在提示时输入，或取自环境变量 {SOURCE_PASSWORD_ENV}）",
+    )
+    cp.add_argument(
+        "--login",
+        metavar="NAME",
+        help=f"服务器上的管理员登录名（密码在提示时输入，或取自环境变量 {PASSWORD_ENV}）",
     )
     return p
 
@@ -533,6 +558,55 @@ def cmd_export_summary(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def _password(login: str | None, env: str, prompt: str) -> str | None:
+    import getpass
+    import os
+
+    if login is None:
+        return None
+    found = os.environ.get(env)
+    return found if found is not None else getpass.getpass(prompt.format(login=login))
+
+
+def cmd_copy_to_server(args: argparse.Namespace, paths: DataPaths) -> int:
+    """Issue 13 part 4: a township's PC database into the county server's."""
+    from desktop_app.instance import InstanceLock
+    from desktop_app.services import county_copy
+
+    if is_server_database(paths):
+        return _fail("--data-dir 应是乡镇电脑上的数据文件夹（本机数据库），不是服务器数据库。")
+    if not paths.database.exists():
+        return _fail(f"本机数据库不存在：{paths.database}")
+    lock = InstanceLock(paths)
+    if not lock.acquire():
+        return _fail(
+            f"程序正在使用这个数据文件夹（{lock.holder()}），请先关闭程序再复制。", EXIT_LOCKED
+        )
+    try:
+        source_pw = _password(args.source_login, SOURCE_PASSWORD_ENV, "本机账户「{login}」的密码：")
+        server_pw = _password(args.login, PASSWORD_ENV, "服务器账户「{login}」的密码：")
+        try:
+            report = county_copy.run(
+                paths,
+                args.to,
+                source_login=args.source_login,
+                source_password=source_pw,
+                login=args.login,
+                password=server_pw,
+                dry_run=args.dry_run,
+            )
+        except ServiceError as exc:
+            return _fail(f"未复制，服务器上没有写入任何内容：\n{exc}")
+    finally:
+        lock.release()
+    print("\n".join(report.lines()))
+    if args.dry_run:
+        print("这是试运行，服务器上没有写入任何内容。去掉 --dry-run 即正式复制。")
+    else:
+        print("复制完成。本机数据库和数据文件夹没有改动，请保留作为备份。")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
     "demo": cmd_demo,
     "import-catalog": cmd_import_catalog,
@@ -547,6 +621,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, DataPaths], int]] = {
     "export-month": cmd_export_summary,
     "export-year": cmd_export_summary,
     "reset-admin": cmd_reset_admin,
+    "copy-to-server": cmd_copy_to_server,
 }
 
 

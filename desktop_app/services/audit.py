@@ -89,12 +89,15 @@ def append(
     summary: str | None,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    at: datetime | None = None,
 ) -> AuditEntry:
+    """``at``: when it happened, if not now (an entry carried over from another
+    database keeps its time; it still goes at the end of the chain)."""
     prev = session.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).scalar_one_or_none()
     entry = AuditEntry(
-        at=now(),
+        at=at if at is not None else now(),
         operator_id=operator_id,
         operator_name=operator_name,
         action=action,
