@@ -141,9 +141,64 @@ def _check(spec: SettingSpec, value: Any) -> Any:
     return text
 
 
+# An organisation's own profile on a shared server: the letters' wording and
+# numbers. Stored as ``key@<organisation id>``; the settings' township keeps the
+# plain keys, so a database of one township is as it always was.
+PER_ORGANISATION = frozenset(
+    {"township_name", "team_org_id", "head_name", "address", "postal_code", "phone"}
+    | {f"number.{code}" for code in NUMBER_PATTERNS}
+)
+DEFAULT_ABBREVIATION = "赵八镇"  # the seed township's, in the default number patterns
+
+
+def own_key(key: str, org_id: int) -> str:
+    return f"{key}@{org_id}"
+
+
+def other_organisation(session: Session, stored: dict[str, Any]) -> int | None:
+    """The acting organisation when it is not the settings' township (a shared
+    server: another township or a department), else None."""
+    from desktop_app.services.context import ORG_KEY
+
+    acting = session.info.get(ORG_KEY)
+    township = stored.get("township_org_id")
+    if acting is None or township is None or int(acting) == int(township):
+        return None
+    return int(acting)
+
+
+def abbreviation(name: str, short_name: str | None) -> str:
+    """How an organisation's numbers begin by default: its short name, else its
+    name without the county and 人民政府 (深泽县铁杆镇人民政府 → 铁杆镇)."""
+    if short_name:
+        return short_name
+    text = re.sub(r"^.*?县(?=.)", "", name)
+    return text.removesuffix("人民政府") or name
+
+
+def _defaults_for(session: Session, org_id: int) -> dict[str, Any]:
+    from desktop_app.storage.models import Organisation
+
+    org = session.get(Organisation, org_id)
+    if org is None:
+        return {}
+    short = abbreviation(org.name, org.short_name)
+    out: dict[str, Any] = {"township_name": short, "team_org_id": None, "head_name": ""}
+    out.update({"address": "", "postal_code": "", "phone": org.liaison_phone or ""})
+    for code, (_label, pattern) in NUMBER_PATTERNS.items():
+        out[f"number.{code}"] = pattern.replace(DEFAULT_ABBREVIATION, short)
+    return out
+
+
 def read_all(session: Session) -> dict[str, Any]:
     stored = {s.key: s.value for s in session.execute(select(Setting)).scalars()}
-    return {s.key: stored.get(s.key, s.default) for s in SPECS}
+    values = {s.key: stored.get(s.key, s.default) for s in SPECS}
+    other = other_organisation(session, values)
+    if other is not None:
+        defaults = _defaults_for(session, other)
+        for key in PER_ORGANISATION:
+            values[key] = stored.get(own_key(key, other), defaults.get(key, values[key]))
+    return values
 
 
 def get_all(ctx: ServiceContext) -> dict[str, Any]:
@@ -172,10 +227,18 @@ def save(ctx: ServiceContext, values: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInput(problems)
     with ctx.uow() as uow:
         before = read_all(uow.session)
+        other = other_organisation(uow.session, before)
+        moved = clean.get("township_org_id", before["township_org_id"]) != before["township_org_id"]
+        if other is not None and moved:
+            raise InvalidInput(
+                {"township_org_id": "共用服务器上的“本乡镇”只能由该乡镇的账户修改。"}
+            )
         for key, value in clean.items():
-            row = uow.session.get(Setting, key)
+            # another organisation's profile on a shared server: its own rows
+            stored_key = own_key(key, other) if other and key in PER_ORGANISATION else key
+            row = uow.session.get(Setting, stored_key)
             if row is None:
-                uow.session.add(Setting(key=key, value=value))
+                uow.session.add(Setting(key=stored_key, value=value))
             else:
                 row.value = value
         changed = {k: v for k, v in clean.items() if before.get(k) != v}

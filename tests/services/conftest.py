@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from catalog_books import good_rows, official
 from complaint_helpers import People, make_people
+from county_helpers import County, make_county
 
 from desktop_app.services import catalog
 from desktop_app.services.context import ServiceContext
@@ -29,3 +30,9 @@ def people(ctx: ServiceContext) -> People:
 def op(ctx: ServiceContext, people: People) -> ServiceContext:
     """The clerk who takes the calls is operating."""
     return ctx.as_operator(people.clerk, "张首问")
+
+
+@pytest.fixture
+def county(ctx: ServiceContext) -> County:
+    """Two townships, a department and the county government (county_helpers.County)."""
+    return make_county(ctx)

@@ -5,80 +5,19 @@ sees everything."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import pytest
-from referral_helpers import ENV, org, outgoing, ready_to_send
+from county_helpers import County, _login, _new_org  # noqa: F401  (re-exported for other tests)
+from referral_helpers import outgoing, ready_to_send
 from sqlalchemy import select
 
 from desktop_app.domain import clock
-from desktop_app.domain.terms import AccountRole, Direction, OrgKind
-from desktop_app.services import accounts, ledgers, letters, referrals, scope, search, settings
+from desktop_app.domain.terms import Direction
+from desktop_app.services import ledgers, letters, referrals, scope, search
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.referral_flow import mark_sent
-from desktop_app.storage.models import Document, Organisation, Referral, Staff
-
-PW = "zhao2026ba"
-FIRST = "first1234"
-
-
-@dataclass
-class County:
-    town_a: ServiceContext
-    town_b: ServiceContext
-    dept: ServiceContext
-    government: ServiceContext
-    a_id: int
-    b_id: int
-    dept_id: int
-    other_dept_id: int
-
-
-def _new_org(ctx: ServiceContext, name: str, kind: OrgKind) -> int:
-    with ctx.uow() as uow:
-        o = Organisation(name=name, kind=kind, acts_in_own_name=True, active=True)
-        uow.session.add(o)
-        uow.flush()
-        return o.id
-
-
-def _login(
-    ctx: ServiceContext, boss: ServiceContext, name: str, org_id: int, role: AccountRole
-) -> ServiceContext:
-    with ctx.uow() as uow:
-        person = Staff(name=f"{name}员", organisation_id=org_id, role="clerk", active=True)
-        uow.session.add(person)
-        uow.flush()
-        staff_id = person.id
-    accounts.create_account(boss, staff_id, name, role, FIRST, FIRST)
-    return accounts.log_in(ctx, name, FIRST).context(ctx)
-
-
-@pytest.fixture
-def county(ctx: ServiceContext) -> County:
-    a_id = int(settings.get(ctx, "township_org_id"))
-    b_id = _new_org(ctx, "深泽县铁杆镇人民政府", OrgKind.TOWNSHIP)
-    gov_id = _new_org(ctx, "深泽县人民政府（测试）", OrgKind.COUNTY_GOVERNMENT)
-    dept_id = org(ctx, ENV)
-    with ctx.read() as s:
-        other = s.execute(
-            select(Organisation.id)
-            .where(Organisation.kind == OrgKind.COUNTY_DEPARTMENT, Organisation.id != dept_id)
-            .order_by(Organisation.id)
-        ).scalars()
-        other_dept_id = next(iter(other))
-    boss = accounts.set_up_first_admin(ctx, "王管理", "wang", PW, PW).context(ctx)
-    return County(
-        _login(ctx, boss, "town_a", a_id, AccountRole.OFFICER),
-        _login(ctx, boss, "town_b", b_id, AccountRole.OFFICER),
-        _login(ctx, boss, "dept", dept_id, AccountRole.OFFICER),
-        _login(ctx, boss, "gov", gov_id, AccountRole.VIEWER),
-        a_id,
-        b_id,
-        dept_id,
-        other_dept_id,
-    )
+from desktop_app.storage.models import Document, Referral
 
 
 def _serials(ctx: ServiceContext) -> list[str]:

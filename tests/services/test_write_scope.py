@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from county_helpers import County
 from referral_helpers import outgoing, ready_to_send
-from test_organisation_scope import County, county  # noqa: F401  (the fixture)
 
 from desktop_app.services import letters, referrals
 from desktop_app.services.errors import PermissionDenied
@@ -25,7 +25,7 @@ def _row(who, model, row_id):  # type: ignore[no-untyped-def]
 def test_another_township_cannot_edit_a_draft_it_does_not_own(county: County) -> None:
     rid = referrals.create_outgoing(county.town_a, outgoing(county.town_a, matter="甲镇焚烧秸秆"))
     changed = outgoing(county.town_b, matter="乙镇改的")
-    with pytest.raises(PermissionDenied, match="属于.*本单位只能查看"):
+    with pytest.raises(PermissionDenied, match=r"属于.*本单位只能查看"):
         referrals.update_outgoing(county.town_b, rid, changed)
     assert _row(county.government, Referral, rid).matter == "甲镇焚烧秸秆"
     referrals.update_outgoing(county.town_a, rid, changed)  # its owner may
