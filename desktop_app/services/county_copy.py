@@ -10,7 +10,8 @@ constraints.
   added. The township itself becomes the owner of every copied record (also of
   records made before a township was chosen). **Staff** are matched by name
   within their (matched) organisation, the penalty catalogue by code and name,
-  the working-day calendar by day (the server's entries win).
+  the working-day calendar by day (the server's entries win). Staff without a
+  unit on the PC (its first administrator) become the township's.
 * **Records** get new ids; every reference between them follows — foreign
   keys, the (record type, record id) pairs of attachments, materials, letters
   and the audit trail, and the references that point forwards (a complaint's
@@ -264,7 +265,8 @@ class _Copy:
         mapping: dict[int, int] = {}
         fresh: list[tuple[int, dict[str, Any]]] = []
         for row in self.rows(t):
-            org = orgs.get(row["organisation_id"]) if row["organisation_id"] else None
+            # on a PC everyone without a unit is the township's (the first administrator)
+            org = orgs.get(row["organisation_id"]) if row["organisation_id"] else self.township_id
             if (org, row["name"]) in there:
                 mapping[row["id"]] = there[(org, row["name"])]
                 self.report.staff_matched += 1

@@ -46,6 +46,7 @@ from desktop_app.storage.models import (
     Document,
     Organisation,
     Referral,
+    Staff,
     StoredFile,
 )
 from desktop_app.storage.startup import open_database
@@ -170,6 +171,9 @@ def test_every_record_arrives_with_its_references_and_its_owner(
     with server.read() as s:
         owners = set(s.execute(select(Referral.owner_org_id)).scalars())
         assert owners == {owner}
+        # the PC's administrator had no unit there: on the server it is the township's
+        admin = s.execute(select(Staff).where(Staff.name == "张丽华")).scalar_one()
+        assert admin.organisation_id == owner
         # a referral's material points at the copied referral, not the PC's id
         moved = s.execute(select(Referral).where(Referral.matter == "复制测试的移送")).scalar_one()
         att = s.execute(select(Attachment).where(Attachment.sha256 == pc.attachment_sha)).one()[0]
