@@ -39,6 +39,10 @@ def seed_reference_data(ctx: ServiceContext, *, catalogue: bool = True) -> None:
     data = load_seed()
     with ctx.uow() as uow:
         s = uow.session
+        # Two programs starting on an empty server at once: the writers take turns,
+        # and the second finds the first one's organisations here.
+        if s.execute(select(func.count(Organisation.id))).scalar():
+            return
         by_name: dict[str, Organisation] = {}
         for order, item in enumerate(data["organisations"], start=1):
             kind = OrgKind(item["kind"])
