@@ -29,6 +29,9 @@ from desktop_app.storage.models import AuditEntry
 ADMIN, OFFICER, VIEWER = "admin", "officer", "viewer"  # AccountRole codes
 DATA_KEY = "data_key"  # Session.info: the context's data key, for services/identity.py
 ORG_KEY = "org_id"  # Session.info: the acting organisation, for services/scope.py
+# Session.info: (table, id) of another organisation's records this unit of work may
+# change as their receiver (a department signing for a township's transfer).
+RECEIVER_KEY = "receiver_may"
 READ_ONLY_MESSAGE = "「查阅」账户只能查看，不能修改数据。"
 ADMIN_MESSAGE = "只有管理员可以{what}。"
 
@@ -201,7 +204,8 @@ FOREIGN_MESSAGE = "这条记录属于{owner}，本单位只能查看，不能修
 
 def _only_ours(session: Session, _context: Any, _instances: Any) -> None:
     """An account changes or deletes only its own organisation's records (and
-    ownerless ones); what another organisation sent it is there to read."""
+    ownerless ones); what another organisation sent it is there to read, except
+    the steps that are the receiver's own (:data:`RECEIVER_KEY`)."""
     from desktop_app.storage.models import Document, Organisation
     from desktop_app.storage.models.base import LedgerRecord
 
@@ -212,7 +216,10 @@ def _only_ours(session: Session, _context: Any, _instances: Any) -> None:
         if isinstance(obj, (LedgerRecord, Document))
         and (obj in session.deleted or session.is_modified(obj))
     ]
+    allowed = session.info.get(RECEIVER_KEY, set())
     for obj in changed:
+        if (obj.__tablename__, obj.id) in allowed:
+            continue
         owner = inspect(obj).committed_state.get("owner_org_id", obj.owner_org_id)
         if owner is not None and own is not None and owner != own:
             org = session.get(Organisation, owner)

@@ -8,12 +8,19 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from county_helpers import County
+from county_helpers import PW, County, _login
 from referral_helpers import outgoing, ready_to_send
 
-from desktop_app.services import letters, referrals
+from desktop_app.domain.terms import AccountRole
+from desktop_app.services import accounts, letters, referrals
+from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import PermissionDenied
-from desktop_app.services.referral_flow import mark_returned, mark_sent, mark_signed
+from desktop_app.services.referral_flow import (
+    mark_returned,
+    mark_sent,
+    mark_signed,
+    record_result,
+)
 from desktop_app.storage.models import Document, Referral
 
 
@@ -32,20 +39,38 @@ def test_another_township_cannot_edit_a_draft_it_does_not_own(county: County) ->
     assert _row(county.government, Referral, rid).matter == "乙镇改的"
 
 
-def test_the_receiving_department_reads_but_does_not_change_the_townships_transfer(
+def test_only_the_receiving_department_records_its_own_steps_on_a_transfer(
     county: County,
 ) -> None:
+    """签收, 处理结果 and 退回 are the receiver's own steps: on a shared server the
+    department records them on the township's transfer; no one else may."""
     rid = ready_to_send(county.town_a)
     mark_sent(county.town_a, rid, datetime(2026, 11, 29, 10), "in_person", None)
     before = _row(county.government, Referral, rid)
-    for attempt in (
-        lambda: mark_signed(county.dept, rid, datetime(2026, 11, 29, 11), "李明"),
-        lambda: mark_returned(county.dept, rid, datetime(2026, 11, 29, 11), "部门想退回"),
-    ):
-        with pytest.raises(PermissionDenied, match="赵八镇"):
-            attempt()
+    # another township: refused, nothing written
+    with pytest.raises(PermissionDenied, match="赵八镇"):
+        mark_signed(county.town_b, rid, datetime(2026, 11, 29, 11), "李明")
+    with pytest.raises(PermissionDenied, match="赵八镇"):
+        mark_returned(county.town_b, rid, datetime(2026, 11, 29, 11), "不归我管")
     after = _row(county.government, Referral, rid)
     assert (after.status, after.version) == (before.status, before.version)
+    mark_signed(county.dept, rid, datetime(2026, 11, 29, 11), "李明")
+    record_result(county.dept, rid, datetime(2026, 11, 29, 15), "已立案查处，罚款五千元。")
+    done = _row(county.town_a, Referral, rid)
+    assert (done.status.value, done.signed_by) == ("result", "李明")
+    assert done.owner_org_id == county.a_id  # still the township's record
+
+
+def test_a_department_that_is_not_the_receiver_cannot_sign(
+    ctx: ServiceContext, county: County
+) -> None:
+    rid = ready_to_send(county.town_a)  # to 生态环境局 (county.dept)
+    mark_sent(county.town_a, rid, datetime(2026, 11, 29, 10), "in_person", None)
+    boss = accounts.log_in(ctx, "wang", PW).context(ctx)
+    other = _login(ctx, boss, "other_dept", county.other_dept_id, AccountRole.OFFICER)
+    with pytest.raises(PermissionDenied):
+        mark_signed(other, rid, datetime(2026, 11, 29, 11), "王五")
+    assert _row(county.government, Referral, rid).status.value == "sent"
 
 
 def test_a_letter_is_voided_only_by_the_organisation_that_issued_it(county: County) -> None:
