@@ -96,7 +96,13 @@ def test_a_transfer_sent_by_a_township_appears_in_the_departments_list(
 ) -> None:
     township = int(settings.get(ctx, "township_org_id"))
     with ctx.uow() as uow:
-        other = Organisation(name="深泽县铁杆镇人民政府", kind=OrgKind.TOWNSHIP, active=True)
+        other = Organisation(
+            name="深泽县铁杆镇人民政府",
+            kind=OrgKind.TOWNSHIP,
+            active=True,
+            liaison_name="刘联络",
+            liaison_phone="0311-8",  # its letters name its own liaison
+        )
         uow.session.add(other)
         uow.flush()
         other_township = other.id
