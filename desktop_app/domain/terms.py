@@ -99,8 +99,11 @@ class RecordType(Term):
 
 
 class Direction(Term):
-    OUTGOING = "outgoing", "移出（本镇移送部门）"
-    INCOMING = "incoming", "移入（部门移送本镇）"
+    """案件移送's 方向, read from the viewing organisation's side (services/scope.py
+    flips another owner's transfer), so the labels name no township or department."""
+
+    OUTGOING = "outgoing", "移出（本单位移送他单位）"
+    INCOMING = "incoming", "移入（他单位移送本单位）"
 
 
 class ReferralStatus(Term):

@@ -31,7 +31,7 @@ from sqlalchemy.orm import selectinload
 
 from desktop_app.domain import clock, deadlines
 from desktop_app.domain.terms import AuditAction
-from desktop_app.services import audit
+from desktop_app.services import audit, scope
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services.assistance_common import (
     AT_ONCE_CLOCK,
@@ -162,9 +162,11 @@ def update(
 def get(ctx: ServiceContext, request_id: int) -> AssistanceRequest:
     """The request with its department and extensions loaded (usable after the read)."""
     with ctx.read() as s:
-        a = s.get(
+        a = scope.get_visible(
+            s,
             AssistanceRequest,
             request_id,
+            ctx,
             options=[
                 selectinload(AssistanceRequest.extensions),
                 selectinload(AssistanceRequest.department),
@@ -214,7 +216,7 @@ def extensions(ctx: ServiceContext, request_id: int) -> list[ExtensionRow]:
 def history(ctx: ServiceContext, request_id: int) -> list[HistoryRow]:
     """The record's audit entries (and its letters'), oldest first."""
     with ctx.read() as s:
-        load(s, request_id)
+        load(s, request_id, ctx)
         return record_history(s, RECORD, AssistanceRequest, request_id)
 
 
@@ -228,7 +230,7 @@ def allowed_actions(ctx: ServiceContext, request_id: int) -> set[str]:
     when it is carried out.
     """
     with ctx.read() as s:
-        a = load(s, request_id)
+        a = load(s, request_id, ctx)
         cal = calendar_service.load(s)
         st = a.status
         arrival = {"arrival"} if needs_officers(a) and a.officers_arrived_at is None else set()

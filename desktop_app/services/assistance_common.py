@@ -36,8 +36,8 @@ from desktop_app.domain.terms import (
     OrgKind,
     RecordType,
 )
-from desktop_app.services import audit
-from desktop_app.services.context import UnitOfWork
+from desktop_app.services import audit, scope
+from desktop_app.services.context import ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.services.organisations import may_act_in_own_name
 from desktop_app.storage.models import (
@@ -72,8 +72,12 @@ LINK_MODELS: dict[str, Any] = {
 }
 
 
-def load(session: Session, request_id: int) -> AssistanceRequest:
-    a = session.get(AssistanceRequest, request_id)
+def load(session: Session, request_id: int, ctx: ServiceContext | None = None) -> AssistanceRequest:
+    """The record; with ``ctx``, only one it may see (services/scope.py), else not found."""
+    if ctx is None:
+        a = session.get(AssistanceRequest, request_id)
+    else:
+        a = scope.get_visible(session, AssistanceRequest, request_id, ctx)
     if a is None:
         raise NotFound(f"执法协助记录 {request_id} 不存在或已被删除。")
     return a

@@ -45,9 +45,9 @@ from desktop_app.domain.terms import (
     RecordType,
     Urgency,
 )
-from desktop_app.services import audit, identity
+from desktop_app.services import audit, identity, scope
 from desktop_app.services import settings as settings_service
-from desktop_app.services.context import UnitOfWork
+from desktop_app.services.context import ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.services.forms import Checker
 from desktop_app.storage.models import (
@@ -68,8 +68,12 @@ TRANSFER_CLOCK = "移送期限"
 _WHAT_MAX = 60  # LedgerRecord.deadline_what
 
 
-def load(session: Session, complaint_id: int) -> Complaint:
-    c = session.get(Complaint, complaint_id)
+def load(session: Session, complaint_id: int, ctx: ServiceContext | None = None) -> Complaint:
+    """The record; with ``ctx``, only one it may see (services/scope.py), else not found."""
+    if ctx is None:
+        c = session.get(Complaint, complaint_id)
+    else:
+        c = scope.get_visible(session, Complaint, complaint_id, ctx)
     if c is None:
         raise NotFound(f"投诉举报记录 {complaint_id} 不存在或已被删除。")
     return c

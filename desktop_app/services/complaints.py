@@ -240,7 +240,7 @@ def update(
 def get(ctx: ServiceContext, complaint_id: int) -> Complaint:
     """The complaint record (its complainant is not loaded: use complainant_masked)."""
     with ctx.read() as s:
-        return load(s, complaint_id)
+        return load(s, complaint_id, ctx)
 
 
 def suggest_jurisdiction(

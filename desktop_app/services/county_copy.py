@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.terms import AuditAction, RecordType
 from desktop_app.paths import DataPaths
 from desktop_app.security import vault
-from desktop_app.services import audit, file_store, identity
+from desktop_app.services import audit, file_store, identity, scope
 from desktop_app.services.errors import InvalidInput, ServiceError
 from desktop_app.storage.models import Base, Organisation, Setting
 
@@ -182,6 +182,7 @@ class _Copy:
     # references to rows copied later: (table, old row id, column, target table, old value)
     later: list[tuple[str, int, str, str, int]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    owned: list[Table] = field(default_factory=lambda: _owned_tables())
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -334,7 +335,7 @@ class _Copy:
         for row in src_rows:
             new_row = {k: v for k, v in row.items() if k != "id"}
             self.map_fks(table, row, new_row)
-            if "owner_org_id" in new_row:
+            if table in self.owned:
                 new_row["owner_org_id"] = self.township_id
             if "record_type" in new_row:
                 self.pointed(row, new_row)
@@ -469,18 +470,21 @@ def _source_township(src: Session) -> tuple[int, str]:
     return org.id, org.name
 
 
+def _owned_tables() -> list[Table]:
+    """The tables whose ``owner_org_id`` says who registered the row (a follow-up
+    action's is its 责任单位 and is copied as the organisation it names)."""
+    return [m.class_.__table__ for m in Base.registry.mappers if scope.has_owner(m.class_)]
+
+
 def _owned_on_server(dst: Session, org_id: int) -> int:
     n = 0
-    for mapper in Base.registry.mappers:
-        cls = mapper.class_
-        if hasattr(cls, "owner_org_id") and isinstance(getattr(cls, "__table__", None), Table):
-            t = cls.__table__
-            n += (
-                dst.execute(
-                    select(func.count()).select_from(t).where(t.c.owner_org_id == org_id)
-                ).scalar()
-                or 0
-            )
+    for t in _owned_tables():
+        n += (
+            dst.execute(
+                select(func.count()).select_from(t).where(t.c.owner_org_id == org_id)
+            ).scalar()
+            or 0
+        )
     return int(n)
 
 

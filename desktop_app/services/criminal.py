@@ -122,7 +122,7 @@ ACTIONS = frozenset(
 def history(ctx: ServiceContext, transfer_id: int) -> list[HistoryRow]:
     """The record's audit entries (and its letters'), oldest first."""
     with ctx.read() as s:
-        load(s, transfer_id)
+        load(s, transfer_id, ctx)
         return record_history(s, RECORD, CriminalTransfer, transfer_id)
 
 
@@ -134,7 +134,7 @@ def allowed_actions(ctx: ServiceContext, transfer_id: int) -> set[str]:
     itself (the team, the issued letter, the materials, dates in order) run when
     it is carried out."""
     with ctx.read() as s:
-        t = load(s, transfer_id)
+        t = load(s, transfer_id, ctx)
         st = t.status
         if st == S.FLAGGED:
             return {"edit", "team", "report"}

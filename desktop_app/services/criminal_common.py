@@ -31,10 +31,10 @@ from sqlalchemy.orm import Session
 from desktop_app.domain import deadlines
 from desktop_app.domain.calendar import WorkCalendar
 from desktop_app.domain.terms import AuditAction, CriminalTransferStatus, RecordType
-from desktop_app.services import audit
+from desktop_app.services import audit, scope
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services import settings as settings_service
-from desktop_app.services.context import UnitOfWork
+from desktop_app.services.context import ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.storage.models import Complaint, CriminalTransfer, EnforcementCase, Referral
 
@@ -63,8 +63,12 @@ SOURCE_LABELS = {
 }
 
 
-def load(session: Session, transfer_id: int) -> CriminalTransfer:
-    t = session.get(CriminalTransfer, transfer_id)
+def load(session: Session, transfer_id: int, ctx: ServiceContext | None = None) -> CriminalTransfer:
+    """The record; with ``ctx``, only one it may see (services/scope.py), else not found."""
+    if ctx is None:
+        t = session.get(CriminalTransfer, transfer_id)
+    else:
+        t = scope.get_visible(session, CriminalTransfer, transfer_id, ctx)
     if t is None:
         raise NotFound(f"行刑衔接记录 {transfer_id} 不存在或已被删除。")
     return t

@@ -1,4 +1,7 @@
-"""The dashboard (工作台): what is overdue, due today and due soon, across all ledgers."""
+"""The dashboard (工作台): what is overdue, due today and due soon, across all ledgers.
+
+Only the records the context may see (services/scope.py): its organisation's own
+and what was sent to it; the regular-meeting reminder counts its own meetings."""
 
 from __future__ import annotations
 
@@ -18,9 +21,11 @@ from desktop_app.domain.terms import (
     DueBucket,
     MeetingKind,
     MeetingStatus,
+    OrgKind,
     RecordType,
 )
 from desktop_app.services import calendar as calendar_service
+from desktop_app.services import scope
 from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.ledgers import LEDGERS
@@ -84,7 +89,12 @@ def _horizon(now: datetime, soon_days: int, cal: Any) -> datetime:
 
 
 def _ledger_items(
-    session: Session, now: datetime, horizon: datetime, soon_days: int, cal: Any
+    session: Session,
+    now: datetime,
+    horizon: datetime,
+    soon_days: int,
+    cal: Any,
+    ctx: ServiceContext,
 ) -> list[DueItem]:
     items: list[DueItem] = []
     for key, ledger in LEDGERS.items():
@@ -98,6 +108,9 @@ def _ledger_items(
         for target, onclause in ledger.joins:
             stmt = stmt.outerjoin(target, onclause)
         stmt = stmt.where(model.deadline_at.is_not(None), model.deadline_at <= horizon)
+        seen = scope.visible(model, ctx)
+        if seen is not None:
+            stmt = stmt.where(seen)
         for row in session.execute(stmt.order_by(model.deadline_at)):
             items.append(
                 DueItem(
@@ -117,7 +130,12 @@ def _ledger_items(
 
 
 def _follow_ups(
-    session: Session, now: datetime, horizon: datetime, soon_days: int, cal: Any
+    session: Session,
+    now: datetime,
+    horizon: datetime,
+    soon_days: int,
+    cal: Any,
+    ctx: ServiceContext,
 ) -> list[DueItem]:
     stmt = (
         select(FollowUpAction, Meeting.serial, Organisation.short_name, Organisation.name)
@@ -130,6 +148,9 @@ def _follow_ups(
         )
         .order_by(FollowUpAction.due_on)
     )
+    seen = scope.visible(Meeting, ctx)
+    if seen is not None:
+        stmt = stmt.where(seen)
     items = []
     for action, serial, short, name in session.execute(stmt):
         assert action.due_on is not None
@@ -158,9 +179,12 @@ def _regular_meeting(
     cadence_months: int,
     soon_days: int,
     cal: Any,
+    ctx: ServiceContext,
 ) -> list[DueItem]:
     """定期召开 (seed 三（四）): the next regular meeting is due ``cadence_months`` after
     the last regular meeting that was held (planned or cancelled ones do not count).
+    A logged-in township counts its own meetings; a department or the county
+    government, which do not convene them, gets no reminder.
 
     A planned regular meeting stands instead of the reminder: its own clock
     ("计划召开") is on the dashboard, so the reminder is not shown twice. With no
@@ -170,10 +194,14 @@ def _regular_meeting(
     """
     if not cadence_months:
         return []
+    if ctx.org_id is not None and ctx.org_kind != OrgKind.TOWNSHIP.value:
+        return []  # the township convenes them (seed 三（四）), not a department
+    mine = [] if ctx.org_id is None else [scope.ours(Meeting, ctx.org_id)]
     planned = session.execute(
         select(func.count(Meeting.id)).where(
             Meeting.kind == MeetingKind.REGULAR.value,
             Meeting.status == MeetingStatus.PLANNED.value,
+            *mine,
         )
     ).scalar()
     if planned:
@@ -182,6 +210,7 @@ def _regular_meeting(
         select(func.max(Meeting.held_at)).where(
             Meeting.kind == MeetingKind.REGULAR.value,
             Meeting.status == MeetingStatus.HELD.value,
+            *mine,
         )
     ).scalar()
     if last is None:
@@ -219,11 +248,10 @@ def build(ctx: ServiceContext, now: datetime | None = None) -> Dashboard:
         conf = settings_service.read_all(session)
         soon_days = int(conf.get("due_soon_days") or 3)
         horizon = _horizon(now, soon_days, cal)
-        items = _ledger_items(session, now, horizon, soon_days, cal)
-        items += _follow_ups(session, now, horizon, soon_days, cal)
-        items += _regular_meeting(
-            session, now, horizon, int(conf.get("meeting_cadence_months") or 0), soon_days, cal
-        )
+        items = _ledger_items(session, now, horizon, soon_days, cal, ctx)
+        items += _follow_ups(session, now, horizon, soon_days, cal, ctx)
+        cadence = int(conf.get("meeting_cadence_months") or 0)
+        items += _regular_meeting(session, now, horizon, cadence, soon_days, cal, ctx)
     items = [i for i in items if i.bucket != DueBucket.LATER]
     items.sort(key=lambda i: (i.due_at, i.serial))
     counts = {b: sum(1 for i in items if i.bucket == b) for b in DueBucket}

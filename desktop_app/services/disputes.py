@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction
-from desktop_app.services import audit
+from desktop_app.services import audit, scope
 from desktop_app.services import referral_common as rc
 from desktop_app.services.context import ServiceContext, check_version
 from desktop_app.services.dispute_flow import add_round, escalate, record_agreement, record_decision
@@ -156,14 +156,20 @@ def update(
 def get(ctx: ServiceContext, dispute_id: int) -> Dispute:
     """The dispute with its department and rounds loaded (usable after the read)."""
     with ctx.read() as s:
-        d = s.get(
+        d = scope.get_visible(
+            s,
             Dispute,
             dispute_id,
+            ctx,
             options=[selectinload(Dispute.rounds), selectinload(Dispute.department)],
         )
         if d is None:
-            raise NotFound(f"管辖争议记录 {dispute_id} 不存在或已被删除。")
+            raise NotFound(_missing(dispute_id))
         return d
+
+
+def _missing(dispute_id: int) -> str:
+    return f"管辖争议记录 {dispute_id} 不存在或已被删除。"
 
 
 def load_input(ctx: ServiceContext, dispute_id: int) -> tuple[DisputeInput, int]:
@@ -185,6 +191,7 @@ def history(ctx: ServiceContext, dispute_id: int) -> list[HistoryRow]:
     """The record's audit entries (and its letters'), oldest first."""
     with ctx.read() as s:
         load(s, dispute_id)
+        scope.require_visible(s, Dispute, dispute_id, ctx, _missing(dispute_id))
         return record_history(s, RECORD, Dispute, dispute_id)
 
 
@@ -194,6 +201,7 @@ def allowed_actions(ctx: ServiceContext, dispute_id: int) -> set[str]:
     it runs."""
     with ctx.read() as s:
         d = load(s, dispute_id)
+        scope.require_visible(s, Dispute, dispute_id, ctx, _missing(dispute_id))
         if d.status == S.NEGOTIATING:
             acts = {"edit", "round"}
             if d.rounds:

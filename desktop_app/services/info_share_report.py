@@ -12,6 +12,8 @@ formed today and not shared yet may still be shared on time, so it stays out
 of the rate; one formed earlier and still unshared has missed its day and
 counts against it (otherwise a department that never shares would show 100%).
 None when nothing counts.
+Only the items the context may see count (services/scope.py, as the lists);
+the monthly summary (``own=True``) counts the acting organisation's own.
 Per department an item counts once for each of its counterparts. Counting
 is done by the database (GROUP BY), so a ledger of 100,000 items reads a
 few dozen rows; only the late and unshared items are read one by one.
@@ -29,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import InfoCategory, ShareDirection
+from desktop_app.services import scope
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.forms import Checker
 from desktop_app.services.info_share_forms import days_late
@@ -121,16 +124,23 @@ def same_day_report(
     start: date,
     end: date,
     direction: ShareDirection | str | None = None,
+    *,
+    own: bool = False,
 ) -> SameDayReport:
     """当日共享率 per counterpart and per category, the total, the late items
     and the items not shared yet, for the items formed from ``start`` to
-    ``end`` (both included), of one direction or both."""
+    ``end`` (both included), of one direction or both; of the items ``ctx`` may
+    see, or with ``own`` of the acting organisation's own (the monthly summary)."""
     which = _checked(start, end, direction)
     m, link = InfoShare, info_share_counterparts
     where: list[ColumnElement[bool]] = [m.formed_on >= start, m.formed_on <= end]
     if which is not None:
         where.append(m.direction == which.value)
     with ctx.read() as s:
+        rows = scope.own_rows(s, ctx) if own else scope.seen_rows(ctx)
+        mine = rows(m)
+        if mine is not None:
+            where.append(mine)
         per_cat = {
             str(cat): tuple(rest)
             for cat, *rest in s.execute(

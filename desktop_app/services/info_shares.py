@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 from desktop_app.domain import clock
 from desktop_app.domain.deadlines import cn_date, info_share_deadline
 from desktop_app.domain.terms import AuditAction, RecordType, ShareDirection, ShareMethod
-from desktop_app.services import attachments, audit
+from desktop_app.services import attachments, audit, scope
 from desktop_app.services.context import ServiceContext, UnitOfWork, check_version
 from desktop_app.services.errors import InvalidInput, NotFound, RuleViolation
 from desktop_app.services.info_share_forms import (
@@ -79,8 +79,13 @@ CLOCK = "共享期限"  # deadline_what while an item is not shared yet
 FILE_CATEGORY = "共享信息材料"
 
 
-def _load(session: Session, share_id: int) -> InfoShare:
-    sh = session.get(InfoShare, share_id, options=[selectinload(InfoShare.counterparts)])
+def _load(session: Session, share_id: int, ctx: ServiceContext | None = None) -> InfoShare:
+    """The item; with ``ctx``, only one it may see (services/scope.py), else not found."""
+    options = [selectinload(InfoShare.counterparts)]
+    if ctx is None:
+        sh = session.get(InfoShare, share_id, options=options)
+    else:
+        sh = scope.get_visible(session, InfoShare, share_id, ctx, options=options)
     if sh is None:
         raise NotFound(f"信息共享记录 {share_id} 不存在或已被删除。")
     return sh
@@ -269,17 +274,19 @@ def _as_input(sh: InfoShare) -> tuple[ShareInput, int]:
 def get(ctx: ServiceContext, share_id: int) -> InfoShare:
     """The item with its counterparts loaded."""
     with ctx.read() as s:
-        return _load(s, share_id)
+        return _load(s, share_id, ctx)
 
 
 def list_files(ctx: ServiceContext, share_id: int) -> list[Attachment]:
+    with ctx.read() as s:
+        _load(s, share_id, ctx)
     return attachments.list_for(ctx, RECORD, share_id)
 
 
 def history(ctx: ServiceContext, share_id: int) -> list[HistoryRow]:
     """The item's audit entries, oldest first."""
     with ctx.read() as s:
-        _load(s, share_id)
+        _load(s, share_id, ctx)
         return record_history(s, RECORD, InfoShare, share_id)
 
 

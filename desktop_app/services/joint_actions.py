@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, MeetingStatus, OrgKind, RecordType
-from desktop_app.services import attachments, audit
+from desktop_app.services import attachments, audit, scope
 from desktop_app.services.context import ServiceContext, UnitOfWork, check_version
 from desktop_app.services.errors import InvalidInput, NotFound
 from desktop_app.services.forms import Checker
@@ -213,8 +213,13 @@ def validate_action(
 # --- helpers --------------------------------------------------------------------------
 
 
-def _load(session: Session, action_id: int) -> JointAction:
-    a = session.get(JointAction, action_id, options=[selectinload(JointAction.organisations)])
+def _load(session: Session, action_id: int, ctx: ServiceContext | None = None) -> JointAction:
+    """The action; with ``ctx``, only one it may see (services/scope.py), else not found."""
+    options = [selectinload(JointAction.organisations)]
+    if ctx is None:
+        a = session.get(JointAction, action_id, options=options)
+    else:
+        a = scope.get_visible(session, JointAction, action_id, ctx, options=options)
     if a is None:
         raise NotFound(f"联合执法行动记录 {action_id} 不存在或已被删除。")
     return a
@@ -311,7 +316,7 @@ def add_files(ctx: ServiceContext, action_id: int, files: Sequence[Path]) -> lis
 def get(ctx: ServiceContext, action_id: int) -> JointAction:
     """The action with its organisations loaded."""
     with ctx.read() as s:
-        return _load(s, action_id)
+        return _load(s, action_id, ctx)
 
 
 def load_input(ctx: ServiceContext, action_id: int) -> tuple[JointActionInput, int]:
@@ -333,18 +338,20 @@ def load_input(ctx: ServiceContext, action_id: int) -> tuple[JointActionInput, i
 
 
 def list_files(ctx: ServiceContext, action_id: int) -> list[Attachment]:
+    with ctx.read() as s:
+        _load(s, action_id, ctx)
     return attachments.list_for(ctx, RECORD, action_id)
 
 
 def history(ctx: ServiceContext, action_id: int) -> list[HistoryRow]:
     """The action's audit entries, oldest first."""
     with ctx.read() as s:
-        _load(s, action_id)
+        _load(s, action_id, ctx)
         return record_history(s, RECORD, JointAction, action_id)
 
 
 def allowed_actions(ctx: ServiceContext, action_id: int) -> set[str]:
     """Of {"edit", "files"}: both, always (corrections and photos come later)."""
     with ctx.read() as s:
-        _load(s, action_id)
+        _load(s, action_id, ctx)
     return {"edit", "files"}

@@ -15,10 +15,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain.calendar import WorkCalendar
 from desktop_app.domain.terms import RecordType
 from desktop_app.domain.validators import check_date_order
+from desktop_app.services import scope
 from desktop_app.services.forms import Checker
 from desktop_app.services.ledger_import_fields import ImportField
 from desktop_app.services.serials import format_serial, next_serial
@@ -60,6 +62,15 @@ class Target:
     @property
     def by_name(self) -> dict[str, ImportField]:
         return {f.name: f for f in self.fields}
+
+
+def mine(session: Session, model: Any) -> list[ColumnElement[bool]]:
+    """The acting organisation's own rows of ``model`` (and the ownerless ones,
+    services/scope.py), for ``where(*…)``: duplicates and linked records are looked
+    for among them, so another township's identical record does not block a row."""
+    if not scope.has_owner(model):
+        return []
+    return [scope.ours(model, scope.acting_org_id(session))]
 
 
 def rename(problems: dict[str, str], names: dict[str, str]) -> Problems:

@@ -70,6 +70,7 @@ from desktop_app.services.ledger_import_base import (
     Prepared,
     Problems,
     Target,
+    mine,
     moment_span,
     order,
     rename,
@@ -509,7 +510,9 @@ def _existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ..
         return {}
     start, end = span
     rows = s.execute(
-        select(Complaint).where(Complaint.received_at >= start, Complaint.received_at < end)
+        select(Complaint).where(
+            Complaint.received_at >= start, Complaint.received_at < end, *mine(s, Complaint)
+        )
     ).scalars()
     return {(r.received_at.date(), norm(r.content)): r.serial for r in rows}
 

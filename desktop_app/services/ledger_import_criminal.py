@@ -60,6 +60,7 @@ from desktop_app.services.ledger_import_base import (
     Prepared,
     Problems,
     Target,
+    mine,
     moment_span,
     order,
     same_day_floor,
@@ -393,7 +394,9 @@ def _existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ..
     start, end = span
     rows = s.execute(
         select(CriminalTransfer).where(
-            CriminalTransfer.flagged_at >= start, CriminalTransfer.flagged_at < end
+            CriminalTransfer.flagged_at >= start,
+            CriminalTransfer.flagged_at < end,
+            *mine(s, CriminalTransfer),
         )
     ).scalars()
     return {(norm(t.title), t.flagged_at.date()): t.serial for t in rows}

@@ -50,7 +50,7 @@ from desktop_app.services.dispute_forms import (
 )
 from desktop_app.services.forms import Checker
 from desktop_app.services.info_share_forms import own_units
-from desktop_app.services.ledger_import_base import Prepared, Problems, Target, order, rename
+from desktop_app.services.ledger_import_base import Prepared, Problems, Target, mine, order, rename
 from desktop_app.services.ledger_import_fields import DATE, ORG, ORGS, TERM, ImportField, norm
 from desktop_app.services.referral_common import day
 from desktop_app.storage.models import Dispute, NegotiationRound
@@ -251,7 +251,9 @@ def _existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ..
     days = {k[1] for k in keys}
     if not days:
         return {}
-    rows = s.execute(select(Dispute).where(Dispute.opened_on.in_(days))).scalars()
+    rows = s.execute(
+        select(Dispute).where(Dispute.opened_on.in_(days), *mine(s, Dispute))
+    ).scalars()
     return {(norm(d.matter), d.opened_on, d.department_id): d.serial for d in rows}
 
 

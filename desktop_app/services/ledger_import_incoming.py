@@ -46,6 +46,7 @@ from desktop_app.services.ledger_import_base import (
     Prepared,
     Problems,
     Target,
+    mine,
     moment_span,
     order,
     rename,
@@ -204,6 +205,7 @@ def _existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ..
             Referral.direction == Direction.INCOMING,
             Referral.signed_at >= start,
             Referral.signed_at < end,
+            *mine(s, Referral),
         )
     ).scalars()
     return {

@@ -41,7 +41,14 @@ from desktop_app.domain.terms import MeetingKind, MeetingStatus, MeetingTopic, R
 from desktop_app.domain.validators import ValidationError
 from desktop_app.services.assistance_common import LINK_MODELS
 from desktop_app.services.forms import Checker
-from desktop_app.services.ledger_import_base import Prepared, Problems, Target, moment_span, rename
+from desktop_app.services.ledger_import_base import (
+    Prepared,
+    Problems,
+    Target,
+    mine,
+    moment_span,
+    rename,
+)
 from desktop_app.services.ledger_import_fields import (
     MOMENT,
     ORGS,
@@ -155,12 +162,13 @@ def _topics(c: Checker, raw: Any) -> list[str]:
 
 
 def _linked(c: Checker, s: Session, raw: Any) -> tuple[str | None, int | None]:
-    """The record a 台账编号 names, among the cases, transfers and complaints."""
+    """The record a 台账编号 names, among the acting organisation's cases, transfers
+    and complaints (each organisation numbers its own)."""
     serial = str(raw or "").strip()
     if not serial:
         return None, None
     for kind, model in LINK_MODELS.items():
-        found = s.execute(select(model.id).where(model.serial == serial)).scalar()
+        found = s.execute(select(model.id).where(model.serial == serial, *mine(s, model))).scalar()
         if found is not None:
             return kind, int(found)
     c.fail("linked", f"找不到台账编号为「{serial}」的立案案件、案件移送或投诉举报记录")
@@ -233,7 +241,7 @@ def _existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ..
         return {}
     start, end = span
     rows = s.execute(
-        select(Meeting).where(Meeting.held_at >= start, Meeting.held_at < end)
+        select(Meeting).where(Meeting.held_at >= start, Meeting.held_at < end, *mine(s, Meeting))
     ).scalars()
     return {(norm(m.subject), m.held_at.date()): m.serial for m in rows}
 

@@ -63,6 +63,7 @@ from desktop_app.services.ledger_import_base import (
     Problems,
     SerialCounter,
     Target,
+    mine,
     moment_span,
     order,
     rename,
@@ -177,7 +178,7 @@ def _info_existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[An
         return {}
     rows = s.execute(
         select(InfoShare)
-        .where(InfoShare.formed_on.in_(days))
+        .where(InfoShare.formed_on.in_(days), *mine(s, InfoShare))
         .options(selectinload(InfoShare.counterparts))
     ).scalars()
     return {
@@ -310,7 +311,9 @@ def _assist_check(s: Session, v: dict[str, Any], cal: WorkCalendar) -> tuple[Any
 def _assist_existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], str]:
     days = {k[1] for k in keys}
     rows = s.execute(
-        select(AssistanceRequest).where(AssistanceRequest.requested_on.in_(days))
+        select(AssistanceRequest).where(
+            AssistanceRequest.requested_on.in_(days), *mine(s, AssistanceRequest)
+        )
     ).scalars()
     return {(norm(r.subject), r.requested_on, r.department_id): r.serial for r in rows}
 
@@ -460,6 +463,7 @@ def _ref_existing(s: Session, keys: Iterable[tuple[Any, ...]]) -> dict[tuple[Any
             Referral.direction == Direction.OUTGOING,
             Referral.found_at >= start,
             Referral.found_at < end,
+            *mine(s, Referral),
         )
     ).scalars()
     return {(norm(r.matter), r.found_at.date(), r.receiver_id): r.serial for r in rows}

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, MeetingKind
+from desktop_app.services import scope
 from desktop_app.services.assistance_forms import LinkChoice, link_choice, linkable
 from desktop_app.services.context import ServiceContext, check_version
 from desktop_app.services.errors import InvalidInput
@@ -233,13 +234,20 @@ def get(ctx: ServiceContext, meeting_id: int) -> Meeting:
     """The meeting with its organisations and follow-up actions (and their owners)
     loaded, usable after the read."""
     with ctx.read() as s:
-        return load(s, meeting_id)
+        m = load(s, meeting_id)
+        scope.require_visible(s, Meeting, meeting_id, ctx, _missing(meeting_id))
+        return m
+
+
+def _missing(meeting_id: int) -> str:
+    return f"会议记录 {meeting_id} 不存在或已被删除。"
 
 
 def history(ctx: ServiceContext, meeting_id: int) -> list[HistoryRow]:
     """The meeting's audit entries (its actions' included) and its letters', oldest first."""
     with ctx.read() as s:
         load(s, meeting_id)
+        scope.require_visible(s, Meeting, meeting_id, ctx, _missing(meeting_id))
         return record_history(s, RECORD, Meeting, meeting_id)
 
 

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import clock
 from desktop_app.domain.deadlines import is_end_of_day
-from desktop_app.domain.terms import MeetingTopic, RecordType, ShareDirection, Term
+from desktop_app.domain.terms import Direction, MeetingTopic, RecordType, ShareDirection, Term
+from desktop_app.services import scope
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import NotFound
 from desktop_app.services.ledgers import LISTS
@@ -210,6 +211,7 @@ _STAFF_FIELDS = {k for k in FIELD_LABELS if k.endswith("_by_id")} | {
     "approver_id",
 }
 _ORG_FIELDS = {
+    "owner_org_id",
     "sender_id",
     "receiver_id",
     "competent_org_id",
@@ -220,6 +222,9 @@ _ORG_FIELDS = {
     "police_org_id",
     "procuratorate_org_id",
 }
+
+
+OWNER_LABEL = "登记单位"
 
 
 def label(field: str) -> str:
@@ -287,7 +292,7 @@ def deadline_note(ctx: ServiceContext, ledger_key: str, record_id: int) -> tuple
     ("书面答复期限：2026-11-24（已逾期5天）", True); the step alone ("等待县人民政府决定",
     False) when it has no fixed date; ("", False) when no clock runs."""
     with ctx.read() as s:
-        obj = s.get(LISTS[ledger_key].model, record_id)
+        obj = scope.get_visible(s, LISTS[ledger_key].model, record_id, ctx)
         if obj is None:
             raise NotFound(f"记录不存在（{record_id}）")
         due, what = getattr(obj, "deadline_at", None), getattr(obj, "deadline_what", None)
@@ -370,12 +375,24 @@ def _extra_fields(obj: Any) -> list[tuple[str, str, str]]:
     return []
 
 
+def _direction_seen(r: Referral, ctx: ServiceContext) -> Any:
+    """方向 from ``ctx``'s side, as the lists show it (scope.direction_seen): another
+    owner's 移出 to it is its 移入, and the other way round."""
+    if scope.sees_everything(ctx) or r.owner_org_id in (None, ctx.org_id):
+        return r.direction
+    out = r.direction == Direction.OUTGOING
+    return Direction.INCOMING if out else Direction.OUTGOING
+
+
 def detail(ctx: ServiceContext, ledger_key: str, record_id: int) -> list[tuple[str, str]]:
-    """(label, text) for every filled field of a record, in the ledger's reading order."""
+    """(label, text) for every filled field of a record, in the ledger's reading order.
+    A record ``ctx`` may not see (services/scope.py) is not found."""
     ledger = LISTS[ledger_key]
     names = _LEDGER_LABELS.get(ledger_key, {})
     with ctx.read() as s:
         obj = s.execute(select(ledger.model).where(ledger.model.id == record_id)).scalar()
+        if obj is not None and scope.get_visible(s, ledger.model, record_id, ctx) is None:
+            obj = None
         if obj is None:
             raise NotFound("该记录不存在或已被删除。")
         rows: list[tuple[str, str, str]] = []
@@ -385,9 +402,14 @@ def detail(ctx: ServiceContext, ledger_key: str, record_id: int) -> list[tuple[s
             if attr.key in ("linked_id", "source_id"):  # the other record, by its number
                 kind = getattr(obj, attr.key.replace("_id", "_type"), None)
                 text = record_label(s, kind, getattr(obj, attr.key))
+            elif attr.key == "direction" and isinstance(obj, Referral):
+                text = format_value(s, attr.key, _direction_seen(obj, ctx))
             else:
                 text = format_value(s, attr.key, getattr(obj, attr.key))
-            rows.append((attr.key, names.get(attr.key) or label(attr.key), text))
+            name = names.get(attr.key) or label(attr.key)
+            if attr.key == "owner_org_id" and scope.has_owner(ledger.model):
+                name = OWNER_LABEL  # who registered it (a follow-up action's is 责任单位)
+            rows.append((attr.key, name, text))
         rows.extend(_extra_fields(obj))
     first = {k: i for i, k in enumerate(_LEDGER_ORDER.get(ledger_key, ()))}
     order = {k: len(first) + i for i, k in enumerate(FIELD_LABELS)}

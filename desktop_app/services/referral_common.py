@@ -24,7 +24,7 @@ from desktop_app.domain.terms import (
 )
 from desktop_app.domain.validators import check_date_order
 from desktop_app.services import audit, scope
-from desktop_app.services.context import UnitOfWork
+from desktop_app.services.context import ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound, RuleViolation, ServiceError
 from desktop_app.services.forms import Checker
 from desktop_app.services.organisations import may_act_in_own_name
@@ -45,8 +45,12 @@ DEPARTMENT_KINDS = frozenset(
 TOWNSHIP_KINDS = frozenset({OrgKind.TOWNSHIP, OrgKind.INTERNAL_UNIT})
 
 
-def load(session: Session, referral_id: int) -> Referral:
-    r = session.get(Referral, referral_id)
+def load(session: Session, referral_id: int, ctx: ServiceContext | None = None) -> Referral:
+    """The record; with ``ctx``, only one it may see (services/scope.py), else not found."""
+    if ctx is None:
+        r = session.get(Referral, referral_id)
+    else:
+        r = scope.get_visible(session, Referral, referral_id, ctx)
     if r is None:
         raise NotFound(f"案件移送记录 {referral_id} 不存在或已被删除。")
     return r

@@ -83,6 +83,7 @@ def remove_material(ctx: ServiceContext, material_id: int) -> None:
 
 def list_materials(ctx: ServiceContext, referral_id: int) -> list[MaterialRow]:
     with ctx.read() as s:
+        load(s, referral_id, ctx)
         return materials.rows(s, RECORD, referral_id)
 
 
@@ -92,7 +93,7 @@ def list_materials(ctx: ServiceContext, referral_id: int) -> list[MaterialRow]:
 def history(ctx: ServiceContext, referral_id: int) -> list[HistoryRow]:
     """The record's audit entries (and its letters'), oldest first."""
     with ctx.read() as s:
-        load(s, referral_id)
+        load(s, referral_id, ctx)
         return record_history(s, RECORD, Referral, referral_id)
 
 
@@ -104,8 +105,13 @@ def allowed_actions(ctx: ServiceContext, referral_id: int) -> set[str]:
     with a message saying what is missing.
     """
     with ctx.read() as s:
-        r = load(s, referral_id)
+        r = load(s, referral_id, ctx)
     st = r.status
+    if ctx.org_id is not None and r.owner_org_id not in (None, ctx.org_id):
+        # another organisation's transfer (a shared server): its receiver's own steps only
+        if r.direction == OUT and r.receiver_id == ctx.org_id and not r.pre_transfer:
+            return {S.SENT: {"sign", "return"}, S.SIGNED: {"result", "return"}}.get(st, set())
+        return set()
     acts: set[str] = set()
     if r.pre_transfer or st == S.ARCHIVED:
         return {"materials"}

@@ -230,7 +230,7 @@ def deadline_preview(
 
 def get(ctx: ServiceContext, referral_id: int) -> Referral:
     with ctx.read() as s:
-        return load(s, referral_id)
+        return load(s, referral_id, ctx)
 
 
 def load_outgoing(ctx: ServiceContext, referral_id: int) -> tuple[OutgoingInput, int]:

@@ -19,14 +19,16 @@ where every row has the same owner anyway.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import String, and_, case, exists, or_, type_coerce
+from sqlalchemy import String, and_, case, exists, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain.terms import Direction, OrgKind
 from desktop_app.services.context import ORG_KEY, ServiceContext
+from desktop_app.services.errors import NotFound
 from desktop_app.storage.models import (
     AssistanceRequest,
     Complaint,
@@ -89,13 +91,21 @@ def stamp_new(session: Session) -> None:
         obj.owner_org_id = owner
 
 
+def has_owner(model: Any) -> bool:
+    """Ledger records and documents have an owner. (A meeting's follow-up action
+    has an ``owner_org_id`` too, but that is its 责任单位, not who registered it.)"""
+    return isinstance(model, type) and issubclass(model, (LedgerRecord, Document))
+
+
 def sees_everything(ctx: ServiceContext) -> bool:
     """No organisation of its own (single township, headless) or the county government."""
     return ctx.org_id is None or ctx.org_kind == OrgKind.COUNTY_GOVERNMENT.value
 
 
 def _named(link: Any, record_col: str, record_id: Any, org_id: int) -> ColumnElement[bool]:
-    return exists().where(link.c[record_col] == record_id, link.c.organisation_id == org_id)
+    # an alias: the condition also holds in a query that joins the link table itself
+    named = link.alias()
+    return exists().where(named.c[record_col] == record_id, named.c.organisation_id == org_id)
 
 
 def sent_to(model: type[Any], org_id: int) -> ColumnElement[bool] | None:
@@ -129,7 +139,7 @@ def sent_to(model: type[Any], org_id: int) -> ColumnElement[bool] | None:
 def visible(model: type[Any], ctx: ServiceContext) -> ColumnElement[bool] | None:
     """The SQL condition for the rows of ``model`` ``ctx`` may see; None: all of them
     (also for tables without an owner, such as the penalty catalogue)."""
-    if sees_everything(ctx) or not hasattr(model, "owner_org_id"):
+    if sees_everything(ctx) or not has_owner(model):
         return None
     assert ctx.org_id is not None
     org_id = ctx.org_id
@@ -150,3 +160,54 @@ def direction_seen(ctx: ServiceContext) -> ColumnElement[Any] | None:
     return type_coerce(
         case((ours(Referral, ctx.org_id), stored), else_=flipped), TermType(Direction)
     )
+
+
+NOT_FOUND_MESSAGE = "该记录不存在或已被删除。"
+
+
+def get_visible(
+    session: Session,
+    model: type[Any],
+    record_id: Any,
+    ctx: ServiceContext,
+    options: Sequence[Any] = (),
+) -> Any | None:
+    """The record ``record_id`` of ``model`` if ``ctx`` may see it (:func:`visible`),
+    else None — one that is not ``ctx``'s to see reads as one that does not exist."""
+    row = session.get(model, record_id, options=list(options)) if record_id is not None else None
+    if row is None:
+        return None
+    seen = visible(model, ctx)
+    if seen is None:
+        return row
+    found = session.execute(select(model.id).where(model.id == record_id, seen)).first()
+    return row if found is not None else None
+
+
+def require_visible(
+    session: Session,
+    model: type[Any],
+    record_id: Any,
+    ctx: ServiceContext,
+    message: str = NOT_FOUND_MESSAGE,
+) -> Any:
+    """:func:`get_visible`, raising NotFound (``message``) for a record ``ctx`` may not see."""
+    row = get_visible(session, model, record_id, ctx)
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
+def own_rows(session: Session, ctx: ServiceContext) -> Callable[[type[Any]], Any]:
+    """The rows of a township's own report (the monthly summary): the acting
+    organisation's own and the ownerless ones; the county government's, all of them.
+    Returns model → SQL condition (None: every row)."""
+    if ctx.org_id is not None and ctx.org_kind == OrgKind.COUNTY_GOVERNMENT.value:
+        return lambda model: None
+    org_id = acting_org_id(session)
+    return lambda model: ours(model, org_id) if has_owner(model) else None
+
+
+def seen_rows(ctx: ServiceContext) -> Callable[[type[Any]], Any]:
+    """model → :func:`visible` condition for ``ctx`` (None: every row)."""
+    return lambda model: visible(model, ctx)

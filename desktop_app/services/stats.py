@@ -1,4 +1,7 @@
-"""Figures per ledger for the statistics page (the full monthly summary is separate)."""
+"""Figures per ledger for the statistics page (the full monthly summary is separate).
+
+Over the rows the context may see (services/scope.py), as the lists: an
+organisation's own records and what was sent to it; the county government, all."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from desktop_app.domain.clock import now as clock_now
+from desktop_app.services import scope
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.ledger_types import is_datetime
 from desktop_app.services.ledgers import LEDGERS
@@ -33,20 +37,25 @@ def ledger_figures(
         for key, ledger in LEDGERS.items():
             m = ledger.model
             when = ledger.column(ledger.date_col).expr
-            total = s.execute(select(func.count(m.id))).scalar_one()
+            seen = scope.visible(m, ctx)
+            mine = [] if seen is None else [seen]
+            total = s.execute(select(func.count(m.id)).where(*mine)).scalar_one()
             lo = datetime.combine(start, datetime.min.time())
             hi = datetime.combine(end, datetime.max.time())
             dated = s.execute(
                 select(func.count(m.id)).where(
                     when >= (lo if is_datetime(when) else start),
                     when <= (hi if is_datetime(when) else end),
+                    *mine,
                 )
             ).scalar_one()
             running = s.execute(
-                select(func.count(m.id)).where(m.deadline_at.is_not(None))
+                select(func.count(m.id)).where(m.deadline_at.is_not(None), *mine)
             ).scalar_one()
             overdue = s.execute(
-                select(func.count(m.id)).where(m.deadline_at.is_not(None), m.deadline_at < now)
+                select(func.count(m.id)).where(
+                    m.deadline_at.is_not(None), m.deadline_at < now, *mine
+                )
             ).scalar_one()
             out.append(LedgerFigures(key, ledger.label, total, dated, running, overdue))
     return out
@@ -85,7 +94,7 @@ def timing_figures(ctx: ServiceContext, start: date, end: date) -> TimingFigures
 
     as_of = min(clock.now(), datetime.combine(end, datetime.max.time()).replace(microsecond=0))
     with ctx.read() as s:
-        fig = compute(s, start, end, as_of)
+        fig = compute(s, start, end, as_of, scope.seen_rows(ctx))
     systems = [
         TimingRow(key, LEDGERS[key].label, TIMED_RULES[key], t.on_time, t.late, t.overdue, t.rate)
         for key, t in fig.by_system.items()

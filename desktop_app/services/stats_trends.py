@@ -8,7 +8,8 @@ monthly summary; 立案案件 is not one of the seven systems and is left out.
 A trend needs more than one point: a period shorter than :data:`MIN_MONTHS`
 shows the months up to its end month; a longer one its own months, at most
 :data:`MAX_MONTHS` (the last ones). Counting is done by the database, grouped
-by year and month (``extract``, which SQLite and PostgreSQL both know).
+by year and month (``extract``, which SQLite and PostgreSQL both know), over
+the rows the context may see (services/scope.py), as the lists.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import extract, func, select
 
 from desktop_app.domain.calendar import add_months
+from desktop_app.services import scope
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.ledger_types import is_datetime
 from desktop_app.services.ledgers import LEDGERS
@@ -85,10 +87,11 @@ def monthly_counts(ctx: ServiceContext, start: date, end: date) -> MonthlyCounts
                 low = datetime.combine(lo, time()) if timed else lo
                 high = datetime.combine(hi, time()) if timed else hi
                 year, month = extract("year", when), extract("month", when)
+                seen = scope.visible(ledger.model, ctx)
                 rows = s.execute(
                     select(year, month, func.count())
                     .select_from(ledger.model)
-                    .where(when >= low, when < high)
+                    .where(when >= low, when < high, *([] if seen is None else [seen]))
                     .group_by(year, month)
                 )
                 for y, m, n in rows:

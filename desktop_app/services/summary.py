@@ -12,6 +12,10 @@
   declarations, the records in the period (see :mod:`summary_figures` for
   what "in the period" and "on time" mean).
 
+Whose records: the acting organisation's own (the logged-in account's, else the
+township of the settings) and the ownerless ones (services/scope.py,
+:func:`scope.own_rows`); the county government's summary covers every record.
+
 The complainant's identity (举报人信息保密) is left out unless
 ``include_personal``; that export needs an operator flagged ``sees_complainants``
 (a bulk export is not tied to one complaint, so the 首问责任人 exception does
@@ -34,10 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, RecordType
+from desktop_app.services import scope
 from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import RuleViolation, ServiceError
@@ -49,6 +54,7 @@ from desktop_app.services.summary_figures import (
     Figures,
     active_in,
     compute,
+    only,
 )
 from desktop_app.services.summary_sheets import (
     ExtraCol,
@@ -60,7 +66,7 @@ from desktop_app.services.summary_sheets import (
     write_year_sheet,
 )
 from desktop_app.storage import sqlite
-from desktop_app.storage.models import Complaint, Staff
+from desktop_app.storage.models import Complaint, Organisation, Staff
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -171,8 +177,7 @@ def _export(
     if include_personal:
         _check_personal(ctx)
     conf = settings_service.get_all(ctx)
-    town = f"{conf.get('county_name') or ''}{conf.get('township_name') or ''}"
-    title = f"{town}综合行政执法协调联动工作{what}"
+    title = f"{_town_name(ctx, conf)}综合行政执法协调联动工作{what}"
     now = clock.now()
     as_of = min(now, datetime.combine(end, time.max))
     labels = {k: LEDGERS[k].label for k in SUMMARY_LEDGERS}
@@ -184,16 +189,23 @@ def _export(
             raise ExportCancelled("已取消导出，未生成文件。")
 
     with ctx.read() as s:
-        fig = compute(s, start, end, as_of)
+        rows = scope.own_rows(s, ctx)
+        fig = compute(s, start, end, as_of, rows)
         months: list[Figures] = []
         if year is not None:
             for m in range(1, 13):
                 check()
                 m_end = date(year, m, calendar.monthrange(year, m)[1])
                 months.append(
-                    compute(s, date(year, m, 1), m_end, min(now, datetime.combine(m_end, time.max)))
+                    compute(
+                        s,
+                        date(year, m, 1),
+                        m_end,
+                        min(now, datetime.combine(m_end, time.max)),
+                        rows,
+                    )
                 )
-    same_day = same_day_report(ctx, start, end)
+    same_day = same_day_report(ctx, start, end, own=True)
     total = sum(fig.active(k) for k in SUMMARY_LEDGERS) + 1
     done = [0]
     report(0, total)
@@ -237,11 +249,13 @@ def _write(
     write_stats_sheet(Sheet(wb.create_sheet(STATS_SHEET)), title, fig, labels, same_day)
     personal = 0
     with ctx.read() as s:
+        own = scope.own_rows(s, ctx)
         for key in SUMMARY_LEDGERS:
             check()
             ledger = LEDGERS[key]
             extra = _personal_extra() if include_personal and key == "complaints" else []
-            rows = ledger_rows(s, ledger, active_in(ledger, start, end), extra)
+            where = and_(active_in(ledger, start, end), *only(own, ledger.model))
+            rows = ledger_rows(s, ledger, where, extra)
             system = SYSTEM_OF[key]
             heading = f"{title}\u3000{system}" + (
                 f"·{ledger.label}" if system != ledger.label else ""
@@ -298,17 +312,32 @@ def _save(
 
 
 def counts_by_status(ctx: ServiceContext, key: str, start: date, end: date) -> dict[str, int]:
-    """Records of a ledger in the period per status code (for the statistics page)."""
+    """Records of a ledger in the period per status code (for the statistics page),
+    of those ``ctx`` may see."""
     ledger = LEDGERS[key]
     if not ledger.status_col:
         return {}
     status = ledger.column(ledger.status_col).expr
+    seen = only(scope.seen_rows(ctx), ledger.model)
     with ctx.read() as s:
         return {
             str(k): int(v)
             for k, v in s.execute(
                 select(status, func.count(ledger.model.id))
-                .where(active_in(ledger, start, end))
+                .where(active_in(ledger, start, end), *seen)
                 .group_by(status)
             )
         }
+
+
+def _town_name(ctx: ServiceContext, conf: dict[str, Any]) -> str:
+    """Who reports: the settings' county and township names, as always; an account
+    of another organisation (services/scope.py), that organisation's name."""
+    own = f"{conf.get('county_name') or ''}{conf.get('township_name') or ''}"
+    if ctx.org_id is None or scope.sees_everything(ctx):
+        return own
+    with ctx.read() as s:
+        if ctx.org_id == scope.settings_township(s):
+            return own
+        found = s.get(Organisation, ctx.org_id)
+    return found.name.removesuffix("人民政府") if found is not None else own

@@ -48,12 +48,17 @@ Rate = on time / (on time + late + overdue); a system with several steps per
 record (投诉举报) counts each step, and ``Figures.by_step`` keeps them apart.
 Counting reads only the rows of the period (a few columns each), never a
 whole ledger.
+
+**Whose records** (services/scope.py): :func:`compute` counts the rows its
+``rows`` condition lets through — the monthly summary a township's own
+(:func:`scope.own_rows`), the statistics page what the context may see
+(:func:`scope.seen_rows`); without one, every row.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -79,6 +84,7 @@ from desktop_app.domain.terms import (
     UrgentNoticeStatus,
 )
 from desktop_app.services import calendar as calendar_service
+from desktop_app.services import scope
 from desktop_app.services import settings as settings_service
 from desktop_app.services.criminal_flow import LETTER as CRIMINAL_LETTER
 from desktop_app.services.ledger_types import Ledger, is_datetime, org_alias
@@ -97,6 +103,20 @@ from desktop_app.storage.models import (
     UrgentNotice,
     info_share_counterparts,
 )
+
+# model → the SQL condition for the rows to count (None: all of them).
+Rows = Callable[[type[Any]], ColumnElement[bool] | None]
+
+
+def _all_rows(model: type[Any]) -> ColumnElement[bool] | None:
+    return None
+
+
+def only(rows: Rows | None, model: type[Any]) -> list[ColumnElement[bool]]:
+    """``rows``'s condition for ``model`` as a list for ``where(*…)`` (empty: all rows)."""
+    cond = rows(model) if rows is not None else None
+    return [] if cond is None else [cond]
+
 
 # The ledger sheets, in the order of the seed's 工作制度 (三（一）…（七）).
 SUMMARY_LEDGERS: tuple[str, ...] = (
@@ -287,8 +307,12 @@ def _depts(*names: str | None) -> tuple[str, ...]:
 
 
 def _own_org_ids(s: Session, conf: dict[str, Any]) -> set[int]:
-    """The township and its own units (never a "department" of the table)."""
+    """The township and its own units (never a "department" of the table), and the
+    acting organisation (services/scope.py)."""
     ids = {int(v) for k in ("township_org_id", "team_org_id") if (v := conf.get(k))}
+    acting = scope.acting_org_id(s)
+    if acting is not None:
+        ids.add(acting)
     ids.update(
         s.execute(select(Organisation.id).where(Organisation.kind == OrgKind.TOWNSHIP)).scalars()
     )
@@ -300,13 +324,13 @@ def _working_due(cal: WorkCalendar, start: date, days: Any) -> datetime:
 
 
 def _complaint_steps(
-    s: Session, start: date, end: date, cal: WorkCalendar, conf: dict[str, Any]
+    s: Session, start: date, end: date, cal: WorkCalendar, conf: dict[str, Any], rows: Rows
 ) -> Iterable[Step]:
     """初步核实, 答复 and 反馈 of the complaints received in the period, with the
     clocks of :func:`complaint_common.duties`."""
     own = _own_org_ids(s, conf)
     inf, comp = org_alias("s_informing"), org_alias("s_competent")
-    rows = s.execute(
+    found = s.execute(
         select(
             Complaint.received_at,
             Complaint.status,
@@ -327,13 +351,13 @@ def _complaint_steps(
         .outerjoin(inf, inf.id == Complaint.informing_org_id)
         .outerjoin(comp, comp.id == Complaint.competent_org_id)
         .outerjoin(EnforcementCase, EnforcementCase.id == Complaint.case_id)
-        .where(dated_in(LEDGERS["complaints"], start, end))
+        .where(dated_in(LEDGERS["complaints"], start, end), *only(rows, Complaint))
     )
     verify_days = conf.get("complaint_verify_days")
     reply_days = conf.get("complaint_reply_days")
     for (received_at, status, outcome, anonymous, verified_at, replied_at, feedback_at,
          informing_id, informing, competent_id, competent, case_id, case_status,
-         case_closed) in rows:  # fmt: skip
+         case_closed) in found:  # fmt: skip
         transferred_to = competent if outcome == O.TRANSFERRED and competent_id not in own else None
         depts = _depts(informing, transferred_to)
         verify_due = _working_due(cal, received_at.date(), verify_days)
@@ -400,12 +424,12 @@ def _police_name(s: Session) -> Any:
 
 
 def _timed_rows(
-    s: Session, start: date, end: date, cal: WorkCalendar, conf: dict[str, Any]
+    s: Session, start: date, end: date, cal: WorkCalendar, conf: dict[str, Any], rows: Rows
 ) -> Iterable[Step]:
     """Every timed step of the records dated in the period."""
     lg = LEDGERS
     snd, rcv = org_alias("s_sender"), org_alias("s_receiver")
-    rows = s.execute(
+    found = s.execute(
         select(
             Referral.direction,
             Referral.urgency,
@@ -420,14 +444,15 @@ def _timed_rows(
         .where(
             dated_in(lg["referrals"], start, end),
             Referral.status.not_in([R.ARCHIVED, R.WITHDRAWN]),
+            *only(rows, Referral),
         )
     )
-    for direction, urgency, found_at, sent_at, sender, receiver in rows:
+    for direction, urgency, found_at, sent_at, sender, receiver in found:
         due = deadlines.referral_deadline(found_at, urgency or "normal", cal).due_at
         dept = receiver if direction == Direction.OUTGOING else sender
         yield Step("referrals", None, _depts(dept), due, sent_at)
 
-    yield from _complaint_steps(s, start, end, cal, conf)
+    yield from _complaint_steps(s, start, end, cal, conf, rows)
 
     link = info_share_counterparts
     names: dict[int, list[str]] = defaultdict(list)
@@ -435,12 +460,12 @@ def _timed_rows(
         select(link.c.info_share_id, Organisation.name)
         .join(Organisation, Organisation.id == link.c.organisation_id)
         .join(InfoShare, InfoShare.id == link.c.info_share_id)
-        .where(dated_in(lg["info_shares"], start, end))
+        .where(dated_in(lg["info_shares"], start, end), *only(rows, InfoShare))
     ):
         names[share_id].append(name)
     for share_id, formed_on, shared_on in s.execute(
         select(InfoShare.id, InfoShare.formed_on, InfoShare.shared_on).where(
-            dated_in(lg["info_shares"], start, end)
+            dated_in(lg["info_shares"], start, end), *only(rows, InfoShare)
         )
     ):
         due = deadlines.end_of_day(formed_on)
@@ -463,6 +488,7 @@ def _timed_rows(
         .where(
             dated_in(lg["assistance"], start, end),
             AssistanceRequest.status.not_in([A.DRAFT, A.WITHDRAWN]),
+            *only(rows, AssistanceRequest),
         )
     ):
         due = extended or deadlines.assistance_deadline(requested_on, cal).due_at
@@ -478,6 +504,7 @@ def _timed_rows(
             dated_in(lg["criminal_transfers"], start, end),
             CriminalTransfer.decision_at.is_not(None),
             CriminalTransfer.status != T.REJECTED,
+            *only(rows, CriminalTransfer),
         )
     ):
         if decision_at is None:
@@ -486,24 +513,29 @@ def _timed_rows(
         yield Step("criminal_transfers", None, _depts(dept), due, transferred_at)
 
 
-def compute(s: Session, start: date, end: date, as_of: datetime) -> Figures:
-    """Every figure of the 统计 sheet for [start, end] (both included)."""
+def compute(
+    s: Session, start: date, end: date, as_of: datetime, rows: Rows | None = None
+) -> Figures:
+    """Every figure of the 统计 sheet for [start, end] (both included), over the
+    rows ``rows`` lets through (None: every row)."""
+    rows = rows or _all_rows
     fig = Figures(start, end, as_of)
     for key in SUMMARY_LEDGERS:
         ledger = LEDGERS[key]
         m = ledger.model
+        mine = only(rows, m)
         fig.new[key] = s.execute(
-            select(func.count(m.id)).where(dated_in(ledger, start, end))
+            select(func.count(m.id)).where(dated_in(ledger, start, end), *mine)
         ).scalar_one()
         fig.carried[key] = s.execute(
-            select(func.count(m.id)).where(carried_in(ledger, start, end))
+            select(func.count(m.id)).where(carried_in(ledger, start, end), *mine)
         ).scalar_one()
         if ledger.status_col and ledger.status_term is not None:
             status = ledger.column(ledger.status_col).expr
             counts: dict[Any, int] = dict(
                 s.execute(
                     select(status, func.count(m.id))
-                    .where(active_in(ledger, start, end))
+                    .where(active_in(ledger, start, end), *mine)
                     .group_by(status)
                 ).all()
             )
@@ -516,18 +548,18 @@ def compute(s: Session, start: date, end: date, as_of: datetime) -> Figures:
     for key in TIMED_RULES:
         fig.by_system[key] = Timing()
     fig.by_step["complaints"] = {k: Timing() for k in (VERIFY_STEP, REPLY_STEP, FEEDBACK_STEP)}
-    for step in _timed_rows(s, start, end, cal, conf):
+    for step in _timed_rows(s, start, end, cal, conf, rows):
         outcome = _outcome(step.due, step.done, as_of)
         fig.by_system[step.key].add(outcome)
         if step.step is not None:
             fig.by_step.setdefault(step.key, {}).setdefault(step.step, Timing()).add(outcome)
         for dept in step.departments:
             fig.by_department.setdefault(dept, {}).setdefault(step.key, Timing()).add(outcome)
-    fig.overdue = _overdue(s, end, as_of)
+    fig.overdue = _overdue(s, end, as_of, rows)
     return fig
 
 
-def _overdue(s: Session, end: date, as_of: datetime) -> list[OverdueItem]:
+def _overdue(s: Session, end: date, as_of: datetime, rows: Rows) -> list[OverdueItem]:
     """Records dated up to the period's end whose running clock was past due at
     ``as_of`` (the export time, or the period's end for a past period)."""
     out: list[OverdueItem] = []
@@ -543,6 +575,7 @@ def _overdue(s: Session, end: date, as_of: datetime) -> list[OverdueItem]:
                 when <= _bound(when, end, True),
                 m.deadline_at.is_not(None),
                 m.deadline_at < as_of,
+                *only(rows, m),
             )
             .order_by(m.deadline_at, m.id)
         )

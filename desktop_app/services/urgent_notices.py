@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction
-from desktop_app.services import audit
+from desktop_app.services import audit, scope
 from desktop_app.services.context import ServiceContext, check_version
 from desktop_app.services.errors import InvalidInput, NotFound
 from desktop_app.services.record_history import HistoryRow, record_history
@@ -134,10 +134,15 @@ def update(
 def get(ctx: ServiceContext, notice_id: int) -> UrgentNotice:
     """The notice with its department loaded (usable after the read)."""
     with ctx.read() as s:
-        n = s.get(UrgentNotice, notice_id, options=[selectinload(UrgentNotice.department)])
+        options = [selectinload(UrgentNotice.department)]
+        n = scope.get_visible(s, UrgentNotice, notice_id, ctx, options=options)
         if n is None:
-            raise NotFound(f"紧急情况通知记录 {notice_id} 不存在或已被删除。")
+            raise NotFound(_missing(notice_id))
         return n
+
+
+def _missing(notice_id: int) -> str:
+    return f"紧急情况通知记录 {notice_id} 不存在或已被删除。"
 
 
 def load_input(ctx: ServiceContext, notice_id: int) -> tuple[NoticeInput, int]:
@@ -162,6 +167,7 @@ def history(ctx: ServiceContext, notice_id: int) -> list[HistoryRow]:
     """The notice's audit entries (and its letters'), oldest first."""
     with ctx.read() as s:
         load(s, notice_id)
+        scope.require_visible(s, UrgentNotice, notice_id, ctx, _missing(notice_id))
         return record_history(s, RECORD, UrgentNotice, notice_id)
 
 
@@ -174,6 +180,7 @@ def allowed_actions(ctx: ServiceContext, notice_id: int) -> set[str]:
     "report_reply" once reported."""
     with ctx.read() as s:
         st = load(s, notice_id).status
+        scope.require_visible(s, UrgentNotice, notice_id, ctx, _missing(notice_id))
     acts = {"edit"}
     if st == S.NOTIFIED:
         acts |= {"respond", "refuse"}

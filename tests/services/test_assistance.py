@@ -564,3 +564,4 @@ def test_detail_names_the_department_asked_and_the_kind(ctx: ServiceContext) -> 
     rows = dict(records.detail(ctx, "assistance", rid))
     assert rows["被请求部门"] == WATER and rows["协助事项"] == SUBJECT
     assert rows["协助类型"] == "技术支撑/认定"
+    assert rows["登记单位"] == "深泽县赵八镇人民政府"  # who registered it, by name

@@ -44,6 +44,7 @@ from desktop_app.storage.models import (
     Complainant,
     Complaint,
     Document,
+    FollowUpAction,
     Organisation,
     Referral,
     Staff,
@@ -171,6 +172,16 @@ def test_every_record_arrives_with_its_references_and_its_owner(
     with server.read() as s:
         owners = set(s.execute(select(Referral.owner_org_id)).scalars())
         assert owners == {owner}
+        # a meeting's follow-up action keeps its 责任单位 (its owner_org_id names it)
+        named = (
+            select(Organisation.name)
+            .select_from(FollowUpAction)
+            .join(Organisation, Organisation.id == FollowUpAction.owner_org_id)
+        )
+        on_server = sorted(s.execute(named).scalars())
+        with pc.ctx.read() as src:
+            on_pc = sorted(src.execute(named).scalars())
+        assert on_pc and on_server == on_pc and len(set(on_pc)) > 1
         # the PC's administrator had no unit there: on the server it is the township's
         admin = s.execute(select(Staff).where(Staff.name == "张丽华")).scalar_one()
         assert admin.organisation_id == owner
