@@ -27,10 +27,10 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from desktop_app.domain import deadlines
-from desktop_app.domain.terms import AuditAction, Direction, ReferralStatus
+from desktop_app.domain.terms import AuditAction, Direction, OrgKind, ReferralStatus
 from desktop_app.services import audit
 from desktop_app.services import referral_common as rc
-from desktop_app.services.context import ServiceContext, UnitOfWork
+from desktop_app.services.context import ORG_KEY, RECEIVER_KEY, ServiceContext, UnitOfWork
 from desktop_app.services.dispute_forms import (
     RECORD,
     RoundInput,
@@ -188,6 +188,7 @@ def record_decision(
         s = uow.session
         d = load(s, dispute_id)
         require(d, (S.ESCALATED,), "登记县人民政府决定")
+        _as_deciding_government(uow, d)
         c = Checker()
         on = day(c, "decided_on", decided_on, "决定日期")
         after(c, "decided_on", d.escalated_on, on, "escalated_on", "decided_on")
@@ -200,6 +201,20 @@ def record_decision(
         who = _name(s, handler_id)
         record_change(uow, d, before, f"县人民政府决定由{who}负责查处（{_cn(on)}）")
         _follow(uow, d, handler_id, on, f"管辖争议 {d.serial} 县人民政府决定")
+
+
+def _as_deciding_government(uow: UnitOfWork, d: Dispute) -> None:
+    """On a shared server the county government records its own decision in the
+    township's ledger (the dispute and the transfer it came from); the rules
+    that follow (whose units handle it) are then the township's."""
+    ctx = uow.ctx
+    if ctx.org_kind != OrgKind.COUNTY_GOVERNMENT.value or d.owner_org_id in (None, ctx.org_id):
+        return
+    allowed = uow.session.info.setdefault(RECEIVER_KEY, set())
+    allowed.add((d.__tablename__, d.id))
+    if d.referral_id is not None:
+        allowed.add((Referral.__tablename__, d.referral_id))
+    uow.session.info[ORG_KEY] = d.owner_org_id
 
 
 # --- the transfer follows ------------------------------------------------------------------

@@ -5,14 +5,15 @@ is written."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from county_helpers import PW, County, _login
+from dispute_helpers import a_round, returned_transfer
 from referral_helpers import outgoing, ready_to_send
 
 from desktop_app.domain.terms import AccountRole
-from desktop_app.services import accounts, letters, referrals
+from desktop_app.services import accounts, dispute_flow, disputes, letters, referral_flow, referrals
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import PermissionDenied
 from desktop_app.services.referral_flow import (
@@ -21,7 +22,7 @@ from desktop_app.services.referral_flow import (
     mark_signed,
     record_result,
 )
-from desktop_app.storage.models import Document, Referral
+from desktop_app.storage.models import Dispute, Document, Referral
 
 
 def _row(who, model, row_id):  # type: ignore[no-untyped-def]
@@ -82,3 +83,41 @@ def test_a_letter_is_voided_only_by_the_organisation_that_issued_it(county: Coun
     assert _row(county.government, Document, doc_id).status.value == "issued"
     letters.void(county.town_a, doc_id, "重新出具")
     assert _row(county.government, Document, doc_id).status.value == "voided"
+
+
+def test_the_buttons_follow_whose_transfer_it_is(county: County) -> None:
+    from desktop_app.services.referral_records import allowed_actions
+
+    rid = ready_to_send(county.town_a)
+    assert "send" in allowed_actions(county.town_a, rid)
+    mark_sent(county.town_a, rid, datetime(2026, 11, 29, 10), "in_person", None)
+    assert allowed_actions(county.dept, rid) == {"sign", "return"}
+    assert {"deliver", "sign"} <= allowed_actions(county.town_a, rid)  # the township may too
+    mark_signed(county.dept, rid, datetime(2026, 11, 29, 11), "李明")
+    assert allowed_actions(county.dept, rid) == {"result", "return"}
+    assert allowed_actions(county.government, rid) == set()  # it reads
+
+
+def test_the_county_government_records_its_own_decision_on_a_townships_dispute(
+    ctx: ServiceContext, county: County
+) -> None:
+    """管辖争议 (seed 三（六）): 协商不成的，提请县级人民政府决定 — on a shared server the
+    government enters its decision itself; the township's transfer follows."""
+    rid = returned_transfer(county.town_a)  # the environment bureau returned it
+    did = referral_flow.open_dispute(county.town_a, rid)
+    day = date(2026, 11, 29)  # the dispute opens today (the frozen clock)
+    disputes.add_round(county.town_a, did, a_round(held_on=day))
+    letters.issue(county.town_a, "dispute_request", did, on=day)
+    disputes.escalate(county.town_a, did, day)
+    boss = accounts.log_in(ctx, "wang", PW).context(ctx)
+    gov_officer = _login(ctx, boss, "gov_officer", county.government.org_id, AccountRole.OFFICER)
+    env, on = county.dept_id, day
+    with pytest.raises(PermissionDenied):  # another township cannot
+        dispute_flow.record_decision(county.town_b, did, on, env, "由环境局查处")
+    with pytest.raises(PermissionDenied):  # nor the government's 查阅 account
+        dispute_flow.record_decision(county.government, did, on, env, "由环境局查处")
+    dispute_flow.record_decision(gov_officer, did, on, env, "由生态环境局负责查处。")
+    d = _row(county.town_a, Dispute, did)
+    r = _row(county.town_a, Referral, rid)
+    assert (d.status.value, d.decided_handler_id, d.owner_org_id) == ("decided", env, county.a_id)
+    assert r.status.value == "signed"  # back with the department, awaiting its result
