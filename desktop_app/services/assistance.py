@@ -233,6 +233,12 @@ def allowed_actions(ctx: ServiceContext, request_id: int) -> set[str]:
         a = load(s, request_id, ctx)
         cal = calendar_service.load(s)
         st = a.status
+        receiver = scope.receiver_only(ctx, a, a.department_id)
+        if receiver is not None:  # another organisation's request: the department's answers
+            if not receiver or st not in (S.SENT, S.REFUSED):
+                return set()
+            told = {"extend"} if st == S.SENT and not awaiting_officers(a) else set()
+            return {"reply"} | told
         arrival = {"arrival"} if needs_officers(a) and a.officers_arrived_at is None else set()
         if st == S.DRAFT:
             return {"edit", "send", "withdraw"}

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain import clock, deadlines
 from desktop_app.domain.terms import AuditAction, MaterialKind, RecordType, SendMethod
-from desktop_app.services import attachments, audit
+from desktop_app.services import attachments, audit, scope
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services.assistance_common import (
     RECORD,
@@ -183,6 +183,7 @@ def extend(ctx: ServiceContext, request_id: int, new_due: date, reason: str, tol
         s = uow.session
         a = load(s, request_id)
         require(a, (S.SENT,), "延长答复期限")
+        scope.let_receiver(uow, a, a.department_id)  # the department tells
         if awaiting_officers(a):
             raise RuleViolation(
                 f"执法协助 {a.serial} 情况紧急，部门应立即派执法人员现场处置，不能延期"
@@ -312,6 +313,7 @@ def record_reply(
         s = uow.session
         a = load(s, request_id)
         require(a, (S.SENT, S.REFUSED), "登记书面答复")
+        scope.let_receiver(uow, a, a.department_id)  # the department answers
         c = Checker()
         on = day(c, "replied_on", replied_on, "答复日期")
         after(c, "replied_on", a.requested_on, on, "requested_on", "replied_on")

@@ -25,10 +25,10 @@ from desktop_app.domain.terms import (
     ReferralStatus,
     SendMethod,
 )
-from desktop_app.services import attachments, audit
+from desktop_app.services import attachments, audit, scope
 from desktop_app.services import calendar as calendar_service
 from desktop_app.services.case_filing import check_filing, open_case
-from desktop_app.services.context import RECEIVER_KEY, ServiceContext, UnitOfWork
+from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput, RuleViolation
 from desktop_app.services.forms import Checker
 from desktop_app.services.letter_fields import issued_document
@@ -43,18 +43,10 @@ from desktop_app.services.referral_common import (
     record_change,
     require,
 )
-from desktop_app.storage.models import Dispute, EnforcementCase, Referral
+from desktop_app.storage.models import Dispute, EnforcementCase
 
 S = ReferralStatus
 OUT, IN = Direction.OUTGOING, Direction.INCOMING
-
-
-def _receiver_may(uow: UnitOfWork, r: Referral) -> None:
-    """On a shared server the receiving department records its own steps — signing
-    for, returning, answering — on the township's transfer; no one else may."""
-    org = uow.ctx.org_id
-    if org is not None and r.receiver_id == org and r.owner_org_id != org:
-        uow.session.info.setdefault(RECEIVER_KEY, set()).add((r.__tablename__, r.id))
 
 
 def when_text(value: datetime) -> str:
@@ -143,7 +135,7 @@ def mark_signed(ctx: ServiceContext, referral_id: int, signed_at: datetime, sign
     with ctx.uow() as uow:
         r = load(uow.session, referral_id)
         require(r, (S.SENT,), "登记签收", OUT)
-        _receiver_may(uow, r)
+        scope.let_receiver(uow, r, r.receiver_id)  # the department's own step
         c = Checker()
         when = moment(c, "signed_at", signed_at, "签收时间")
         who = c.text("signed_by", signed_by, "签收人", 40, required=True)
@@ -166,7 +158,7 @@ def record_result(
     with ctx.uow() as uow:
         r = load(uow.session, referral_id)
         require(r, (S.SIGNED,), "登记处理结果", OUT)
-        _receiver_may(uow, r)
+        scope.let_receiver(uow, r, r.receiver_id)  # the department's own step
         c = Checker()
         when = moment(c, "result_at", result_at, "反馈处理结果时间")
         text = c.text("summary", summary, "处理结果", 5000, required=True)
@@ -187,7 +179,7 @@ def mark_returned(
     with ctx.uow() as uow:
         r = load(uow.session, referral_id)
         require(r, (S.SENT, S.SIGNED), "登记退回", OUT)
-        _receiver_may(uow, r)
+        scope.let_receiver(uow, r, r.receiver_id)  # the department's own step
         c = Checker()
         when = moment(c, "returned_at", returned_at, "退回时间")
         why = c.text("reason", reason, "退回理由", 2000, required=True)

@@ -12,7 +12,7 @@ from desktop_app.domain.terms import (
     MaterialKind,
     ReferralStatus,
 )
-from desktop_app.services import materials
+from desktop_app.services import materials, scope
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.services.forms import Checker
@@ -107,11 +107,11 @@ def allowed_actions(ctx: ServiceContext, referral_id: int) -> set[str]:
     with ctx.read() as s:
         r = load(s, referral_id, ctx)
     st = r.status
-    if ctx.org_id is not None and r.owner_org_id not in (None, ctx.org_id):
-        # another organisation's transfer (a shared server): its receiver's own steps only
-        if r.direction == OUT and r.receiver_id == ctx.org_id and not r.pre_transfer:
-            return {S.SENT: {"sign", "return"}, S.SIGNED: {"result", "return"}}.get(st, set())
-        return set()
+    receiver = scope.receiver_only(ctx, r, r.receiver_id)
+    if receiver is not None:  # another organisation's transfer: its receiver's own steps
+        if not receiver or r.direction != OUT or r.pre_transfer:
+            return set()
+        return {S.SENT: {"sign", "return"}, S.SIGNED: {"result", "return"}}.get(st, set())
     acts: set[str] = set()
     if r.pre_transfer or st == S.ARCHIVED:
         return {"materials"}

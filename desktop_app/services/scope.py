@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain.terms import Direction, OrgKind
-from desktop_app.services.context import ORG_KEY, ServiceContext
+from desktop_app.services.context import ORG_KEY, RECEIVER_KEY, ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound
 from desktop_app.storage.models import (
     AssistanceRequest,
@@ -211,3 +211,22 @@ def own_rows(session: Session, ctx: ServiceContext) -> Callable[[type[Any]], Any
 def seen_rows(ctx: ServiceContext) -> Callable[[type[Any]], Any]:
     """model → :func:`visible` condition for ``ctx`` (None: every row)."""
     return lambda model: visible(model, ctx)
+
+
+def let_receiver(uow: UnitOfWork, record: Any, receiver_id: int | None) -> None:
+    """On a shared server the organisation a record was sent to records its own
+    answer on it (a department signing for a transfer, replying to an assistance
+    request, answering an urgent notice); otherwise only its owner changes it
+    (services/context.py). Call right after loading ``record`` in the use case."""
+    org = uow.ctx.org_id
+    if org is not None and receiver_id == org and record.owner_org_id not in (None, org):
+        uow.session.info.setdefault(RECEIVER_KEY, set()).add((record.__tablename__, record.id))
+
+
+def receiver_only(ctx: ServiceContext, record: Any, receiver_id: int | None) -> bool | None:
+    """For the buttons of another organisation's record: True when ``ctx`` is its
+    receiver (its own answers only), False when it may only read it; None when
+    the record is ``ctx``'s own (all its buttons apply)."""
+    if ctx.org_id is None or record.owner_org_id in (None, ctx.org_id):
+        return None
+    return receiver_id == ctx.org_id

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.deadlines import end_of_day
 from desktop_app.domain.terms import AuditAction, RecordType, UrgentNoticeStatus
 from desktop_app.domain.validators import check_date_order
-from desktop_app.services import audit
+from desktop_app.services import audit, scope
 from desktop_app.services.context import ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound, RuleViolation
 from desktop_app.services.forms import Checker
@@ -149,6 +149,7 @@ def record_response(
         s = uow.session
         n = load(s, notice_id)
         require(n, (S.NOTIFIED,), "登记部门派员处置")
+        scope.let_receiver(uow, n, n.department_id)  # the department's own answer
         c = Checker()
         when = moment(c, "arrived_at", arrived_at, "执法人员到场时间")
         _order(c, "arrived_at", n.notified_at, when, "通知时间", "执法人员到场时间")

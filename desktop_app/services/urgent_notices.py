@@ -179,8 +179,12 @@ def allowed_actions(ctx: ServiceContext, notice_id: int) -> set[str]:
     reason (the issued 拒不处理情况报告 is checked when it is carried out);
     "report_reply" once reported."""
     with ctx.read() as s:
-        st = load(s, notice_id).status
+        n = load(s, notice_id)
+        st = n.status
         scope.require_visible(s, UrgentNotice, notice_id, ctx, _missing(notice_id))
+        receiver = scope.receiver_only(ctx, n, n.department_id)
+    if receiver is not None:  # another organisation's notice: the department's response
+        return {"respond"} if receiver and st == S.NOTIFIED else set()
     acts = {"edit"}
     if st == S.NOTIFIED:
         acts |= {"respond", "refuse"}

@@ -121,3 +121,39 @@ def test_the_county_government_records_its_own_decision_on_a_townships_dispute(
     r = _row(county.town_a, Referral, rid)
     assert (d.status.value, d.decided_handler_id, d.owner_org_id) == ("decided", env, county.a_id)
     assert r.status.value == "signed"  # back with the department, awaiting its result
+
+
+def test_the_department_answers_an_assistance_request_itself(county: County) -> None:
+    """执法协助 (seed 三（五）): the department asked gives its written answer on the
+    township's request; another township cannot; the buttons say so."""
+    from assistance_helpers import sent
+
+    from desktop_app.services import assistance
+    from desktop_app.storage.models import AssistanceRequest
+
+    rid = sent(county.town_a, date(2026, 11, 27), department_id=county.dept_id)
+    assert assistance.allowed_actions(county.dept, rid) == {"reply", "extend"}
+    assert assistance.allowed_actions(county.government, rid) == set()
+    with pytest.raises(PermissionDenied):
+        assistance.record_reply(county.town_b, rid, date(2026, 11, 29), "乙镇代答", None)
+    assistance.record_reply(county.dept, rid, date(2026, 11, 29), "采砂坑深约3米，影响行洪。", None)
+    a = _row(county.town_a, AssistanceRequest, rid)
+    assert (a.status.value, a.owner_org_id) == ("replied", county.a_id)
+    assert assistance.allowed_actions(county.dept, rid) == set()
+
+
+def test_the_department_records_its_response_to_an_urgent_notice(county: County) -> None:
+    from notice_helpers import NOTIFIED, notice
+
+    from desktop_app.services import urgent_notices
+    from desktop_app.storage.models import UrgentNotice
+
+    nid = urgent_notices.create(county.town_a, notice(county.town_a, department_id=county.dept_id))
+    assert urgent_notices.allowed_actions(county.dept, nid) == {"respond"}
+    arrived = NOTIFIED.replace(hour=NOTIFIED.hour + 1)
+    with pytest.raises(PermissionDenied):
+        urgent_notices.record_response(county.town_b, nid, arrived, "乙镇代登")
+    urgent_notices.record_response(county.dept, nid, arrived, "已派两名执法人员到场处置。")
+    n = _row(county.town_a, UrgentNotice, nid)
+    assert (n.status.value, n.response_note) == ("responded", "已派两名执法人员到场处置。")
+    assert urgent_notices.allowed_actions(county.dept, nid) == set()
