@@ -158,6 +158,16 @@ def get(ctx: ServiceContext, org_id: int) -> Organisation:
         return org
 
 
+def acting(ctx: ServiceContext) -> Organisation | None:
+    """The organisation ``ctx`` acts for: the logged-in account's, else the
+    township of the settings (services/scope.py); None when neither is set."""
+    from desktop_app.services import scope
+
+    with ctx.read() as s:
+        org_id = scope.acting_org_id(s)
+        return s.get(Organisation, org_id) if org_id is not None else None
+
+
 def find_by_name(ctx: ServiceContext, name: str) -> Organisation | None:
     """Exact name, then short name, then a unique containment match."""
     key = (name or "").strip()

@@ -167,6 +167,15 @@ def other_organisation(session: Session, stored: dict[str, Any]) -> int | None:
     return int(acting)
 
 
+def other_profile(ctx: ServiceContext) -> int | None:
+    """The organisation whose own profile ``ctx`` reads and saves, when that is not
+    the settings' township (another township or a department on a shared server)."""
+    with ctx.read() as session:
+        stored = {s.key: s.value for s in session.execute(select(Setting)).scalars()}
+        stored.setdefault("township_org_id", None)
+        return other_organisation(session, stored)
+
+
 def abbreviation(name: str, short_name: str | None) -> str:
     """How an organisation's numbers begin by default: its short name, else its
     name without the county and 人民政府 (深泽县铁杆镇人民政府 → 铁杆镇)."""

@@ -459,3 +459,40 @@ def test_catalogue_import_from_the_settings_page(page, ctx, qtbot, said, monkeyp
     assert said.warnings and "第2行" in said.warnings[-1]
     assert ledgers.count(ctx, "penalty_matters") == total
     assert catalog.lookup(ctx, "某行为") == []
+
+
+def test_another_townships_administrator_edits_its_own_profile(ctx, qtbot, said):
+    """A shared server (issue 13): the 乡镇信息 of another township's administrator
+    are its own — 本乡镇 shows it and is fixed, the abbreviation is its own, and
+    what it saves leaves the settings' township as it was."""
+    from desktop_app.services import accounts
+    from desktop_app.storage.models import Organisation, Staff
+
+    with ctx.uow() as uow:
+        town_b = Organisation(name="深泽县铁杆镇人民政府", kind=OrgKind.TOWNSHIP, active=True)
+        uow.session.add(town_b)
+        uow.flush()
+        person = Staff(name="刘管理", organisation_id=town_b.id, role="clerk", active=True)
+        uow.session.add(person)
+        uow.flush()
+        b_id, person_id = town_b.id, person.id
+    boss = accounts.set_up_first_admin(ctx, "王管理", "wang", "zhao2026ba", "zhao2026ba")
+    accounts.create_account(
+        boss.context(ctx), person_id, "liu", "admin", "tie2026gan", "tie2026gan"
+    )
+    b_admin = accounts.log_in(ctx, "liu", "tie2026gan").context(ctx)
+    widget = SettingsPage(b_admin)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.refresh()
+    profile = widget.profile
+    township = profile.widgets["township_org_id"]
+    assert township.currentText() == "深泽县铁杆镇人民政府" and not township.isEnabled()
+    assert profile.widgets["township_name"].text() == "铁杆镇"
+    assert profile.widgets["number.referral_letter"].text() == "铁杆镇执移〔{年}〕{号}号"
+    profile.widgets["head_name"].setText("刘镇长")
+    qtbot.mouseClick(profile.save_button, Qt.MouseButton.LeftButton)
+    assert not said.warnings
+    assert settings.get(b_admin, "head_name") == "刘镇长"
+    assert settings.get(ctx, "head_name") == ""  # the settings' township: untouched
+    assert int(settings.get(ctx, "township_org_id")) != b_id

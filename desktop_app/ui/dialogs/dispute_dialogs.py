@@ -168,12 +168,13 @@ class DisputeWindow(RecordWindow):
 
     def _handlers(self) -> list[tuple[str, Any]]:
         """The two sides: the township and the department."""
+        from desktop_app.services import organisations
+
         d = disputes.get(self.ctx, self.dispute_id)
-        town = settings.get(self.ctx, "township_org_id")
+        # the township whose dispute it is (on a shared server not always the settings')
+        town = d.owner_org_id or settings.get(self.ctx, "township_org_id")
         out: list[tuple[str, Any]] = []
         if town:
-            from desktop_app.services import organisations
-
             out.append((organisations.get(self.ctx, int(town)).name, int(town)))
         out.append((d.department.name, d.department_id))
         return out

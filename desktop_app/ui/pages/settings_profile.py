@@ -49,6 +49,11 @@ HINTS = {
 }
 
 
+OTHER_PROFILE_TIP = (
+    "共用服务器上，本单位就是登录账户所在的单位；以下乡镇信息和发文字号是本单位自己的。"
+)
+
+
 class ProfileTab(QWidget):
     changed = Signal()
 
@@ -59,6 +64,7 @@ class ProfileTab(QWidget):
         self.dirty = False
         self._loading = False
         self.field_rows: list[FieldRows] = []
+        self.fixed: set[str] = set()  # keys shown but not saved by this account
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -140,7 +146,19 @@ class ProfileTab(QWidget):
         self._loading = True
         try:
             values = settings.get_all(self.ctx)
+            other = settings.other_profile(self.ctx)
+            if other is not None:  # a shared server: "本单位" is the account's own
+                values["township_org_id"] = other
             self.reload_org_choices(values)
+            self.fixed = {"township_org_id"} if other is not None else set()
+            town = self.widgets["township_org_id"]
+            town.setEnabled(other is None)
+            town.setToolTip(OTHER_PROFILE_TIP if other is not None else "")
+            for spec in settings.SPECS:  # the seed township's defaults are not its own
+                widget = self.widgets[spec.key]
+                if isinstance(widget, QLineEdit) and spec.key in settings.PER_ORGANISATION:
+                    shown = spec.default if other is None and spec.default else ""
+                    widget.setPlaceholderText(f"默认：{shown}" if shown else "")
             for spec in settings.SPECS:
                 widget = self.widgets[spec.key]
                 value = values.get(spec.key)
@@ -184,6 +202,8 @@ class ProfileTab(QWidget):
         out: dict[str, Any] = {}
         for spec in settings.SPECS:
             widget = self.widgets[spec.key]
+            if spec.key in self.fixed:  # shown, not this account's to change
+                continue
             if isinstance(widget, QComboBox):
                 out[spec.key] = widget.currentData()
             elif isinstance(widget, QSpinBox):

@@ -37,7 +37,7 @@ from desktop_app.domain.terms import (
     SendMethod,
     Urgency,
 )
-from desktop_app.services import letters, organisations, referrals, settings, staff
+from desktop_app.services import letters, organisations, referrals, staff
 from desktop_app.services.errors import ServiceError
 from desktop_app.ui import prompts
 from desktop_app.ui.dialogs.action_form import ActionForm, Field, to_qdatetime
@@ -194,8 +194,8 @@ class JurisdictionPage(_Page):
         layout.addLayout(self.form)
 
     def initializePage(self) -> None:
-        town = settings.get(self.w.ctx, "township_org_id")
-        self.sender.setText(organisations.get(self.w.ctx, town).name if town else "（未设置）")
+        us = organisations.acting(self.w.ctx)  # the logged-in township, else the settings'
+        self.sender.setText(us.name if us is not None else "（未设置）")
         if not self.keyword.text():
             self.keyword.setText(self.w.found.matter.text().strip())
             self.search()
