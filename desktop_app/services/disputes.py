@@ -25,7 +25,7 @@ from datetime import date
 from sqlalchemy.orm import selectinload
 
 from desktop_app.domain import clock
-from desktop_app.domain.terms import AuditAction
+from desktop_app.domain.terms import AuditAction, OrgKind
 from desktop_app.services import audit, scope
 from desktop_app.services import referral_common as rc
 from desktop_app.services.context import ServiceContext, check_version
@@ -202,6 +202,10 @@ def allowed_actions(ctx: ServiceContext, dispute_id: int) -> set[str]:
     with ctx.read() as s:
         d = load(s, dispute_id)
         scope.require_visible(s, Dispute, dispute_id, ctx, _missing(dispute_id))
+        government = ctx.org_kind == OrgKind.COUNTY_GOVERNMENT.value
+        decider = scope.receiver_only(ctx, d, ctx.org_id if government else None)
+        if decider is not None:  # another organisation's dispute: the government decides
+            return {"decide"} if decider and d.status == S.ESCALATED else set()
         if d.status == S.NEGOTIATING:
             acts = {"edit", "round"}
             if d.rounds:

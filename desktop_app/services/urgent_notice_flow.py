@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.deadlines import end_of_day
-from desktop_app.domain.terms import AuditAction, RecordType, UrgentNoticeStatus
+from desktop_app.domain.terms import AuditAction, OrgKind, RecordType, UrgentNoticeStatus
 from desktop_app.domain.validators import check_date_order
 from desktop_app.services import audit, scope
 from desktop_app.services.context import ServiceContext, UnitOfWork
@@ -262,6 +262,8 @@ def record_report_reply(ctx: ServiceContext, notice_id: int, at: datetime, text:
         s = uow.session
         n = load(s, notice_id)
         require(n, (S.REPORTED,), "登记县人民政府处理情况")
+        if uow.ctx.org_kind == OrgKind.COUNTY_GOVERNMENT.value:  # its own answer to the report
+            scope.let_receiver(uow, n, uow.ctx.org_id)
         c = Checker()
         when = moment(c, "at", at, "县人民政府处理时间")
         _order(c, "at", n.reported_at, when, "报告县人民政府时间", "县人民政府处理时间")

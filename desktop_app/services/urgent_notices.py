@@ -24,7 +24,7 @@ from __future__ import annotations
 from sqlalchemy.orm import selectinload
 
 from desktop_app.domain import clock
-from desktop_app.domain.terms import AuditAction
+from desktop_app.domain.terms import AuditAction, OrgKind
 from desktop_app.services import audit, scope
 from desktop_app.services.context import ServiceContext, check_version
 from desktop_app.services.errors import InvalidInput, NotFound
@@ -182,8 +182,11 @@ def allowed_actions(ctx: ServiceContext, notice_id: int) -> set[str]:
         n = load(s, notice_id)
         st = n.status
         scope.require_visible(s, UrgentNotice, notice_id, ctx, _missing(notice_id))
-        receiver = scope.receiver_only(ctx, n, n.department_id)
-    if receiver is not None:  # another organisation's notice: the department's response
+        government = ctx.org_kind == OrgKind.COUNTY_GOVERNMENT.value
+        receiver = scope.receiver_only(ctx, n, ctx.org_id if government else n.department_id)
+    if receiver is not None:  # another organisation's notice: the receiver's own answer
+        if government:  # the 拒不处理情况报告 went to it
+            return {"report_reply"} if receiver and st == S.REPORTED else set()
         return {"respond"} if receiver and st == S.NOTIFIED else set()
     acts = {"edit"}
     if st == S.NOTIFIED:

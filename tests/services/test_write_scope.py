@@ -112,6 +112,8 @@ def test_the_county_government_records_its_own_decision_on_a_townships_dispute(
     boss = accounts.log_in(ctx, "wang", PW).context(ctx)
     gov_officer = _login(ctx, boss, "gov_officer", county.government.org_id, AccountRole.OFFICER)
     env, on = county.dept_id, day
+    assert disputes.allowed_actions(gov_officer, did) == {"decide"}
+    assert disputes.allowed_actions(county.dept, did) == set()  # the other party reads
     with pytest.raises(PermissionDenied):  # another township cannot
         dispute_flow.record_decision(county.town_b, did, on, env, "由环境局查处")
     with pytest.raises(PermissionDenied):  # nor the government's 查阅 account
@@ -157,3 +159,30 @@ def test_the_department_records_its_response_to_an_urgent_notice(county: County)
     n = _row(county.town_a, UrgentNotice, nid)
     assert (n.status.value, n.response_note) == ("responded", "已派两名执法人员到场处置。")
     assert urgent_notices.allowed_actions(county.dept, nid) == set()
+
+
+def test_the_county_government_answers_a_refusal_report_itself(
+    ctx: ServiceContext, county: County
+) -> None:
+    """紧急情况 (seed 三（三）): a department that refuses without a reason is reported
+    to the county government, which enters what it did about it."""
+    from notice_helpers import NOTIFIED, notice
+
+    from desktop_app.services import urgent_notices
+    from desktop_app.storage.models import UrgentNotice
+
+    nid = urgent_notices.create(county.town_a, notice(county.town_a, department_id=county.dept_id))
+    refused = NOTIFIED.replace(hour=NOTIFIED.hour + 1)
+    urgent_notices.record_refusal(county.town_a, nid, refused, None)
+    letters.issue(county.town_a, "refusal_report", nid, on=refused.date())
+    urgent_notices.record_report(county.town_a, nid, refused.replace(hour=refused.hour + 1))
+    boss = accounts.log_in(ctx, "wang", PW).context(ctx)
+    gov_officer = _login(ctx, boss, "gov_officer", county.government.org_id, AccountRole.OFFICER)
+    assert urgent_notices.allowed_actions(gov_officer, nid) == {"report_reply"}
+    assert urgent_notices.allowed_actions(county.dept, nid) == set()
+    at = refused.replace(hour=refused.hour + 3)
+    with pytest.raises(PermissionDenied):
+        urgent_notices.record_report_reply(county.town_b, nid, at, "乙镇代登")
+    urgent_notices.record_report_reply(gov_officer, nid, at, "已责令县应急管理局立即派员处置。")
+    n = _row(county.town_a, UrgentNotice, nid)
+    assert (n.status.value, n.owner_org_id) == ("settled", county.a_id)
