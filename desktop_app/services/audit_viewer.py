@@ -2,6 +2,8 @@
 action, newest first, a page at a time. Read-only: nothing here writes, and the
 database refuses UPDATE and DELETE on ``audit_log`` anyway.
 
+On a shared server an organisation reads its own staff's entries (:func:`_ours`).
+
 Summaries never carry a complainant's identity (the complaint services write
 none), and the before/after snapshots are not shown here.
 """
@@ -18,11 +20,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain.terms import AuditAction, RecordType
+from desktop_app.services import scope
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput
 from desktop_app.services.ledgers import LISTS
 from desktop_app.services.records import record_label
-from desktop_app.storage.models import AuditEntry
+from desktop_app.storage.models import AuditEntry, Organisation, Staff
 
 MAX_TEXT = 100
 MAX_LIMIT = 1000
@@ -93,15 +96,28 @@ def _where(q: AuditQuery) -> list[ColumnElement[bool]]:
     return where
 
 
-def _select(q: AuditQuery, *columns: Any) -> Select[Any]:
-    where = _where(q)
+def _ours(ctx: ServiceContext) -> list[ColumnElement[bool]]:
+    """On a shared server an organisation reads the entries of its own staff (and
+    of its internal units'); the county government and a PC's single township,
+    every entry."""
+    if scope.sees_everything(ctx):
+        return []
+    units = select(Organisation.id).where(
+        or_(Organisation.id == ctx.org_id, Organisation.parent_id == ctx.org_id)
+    )
+    staff = select(Staff.id).where(Staff.organisation_id.in_(units))
+    return [AuditEntry.operator_id.in_(staff)]
+
+
+def _select(q: AuditQuery, *columns: Any, ctx: ServiceContext | None = None) -> Select[Any]:
+    where = _where(q) + (_ours(ctx) if ctx is not None else [])
     stmt = select(*columns)
     return stmt.where(*where) if where else stmt
 
 
 def audit_count(ctx: ServiceContext, q: AuditQuery = AuditQuery()) -> int:
     with ctx.read() as s:
-        return int(s.execute(_select(q, func.count(AuditEntry.id))).scalar_one())
+        return int(s.execute(_select(q, func.count(AuditEntry.id), ctx=ctx)).scalar_one())
 
 
 def _serials(session: Session, entries: list[Any]) -> dict[tuple[str, int], str]:
@@ -145,6 +161,7 @@ def audit_page(
         AuditEntry.record_type,
         AuditEntry.record_id,
         AuditEntry.summary,
+        ctx=ctx,
     ).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     with ctx.read() as s:
         entries = list(s.execute(stmt.offset(offset).limit(limit)))
@@ -167,6 +184,7 @@ def audit_operators(ctx: ServiceContext) -> list[tuple[int | None, str]]:
     """(operator id, name) of everyone who appears in the trail, for the operator filter."""
     stmt = (
         select(AuditEntry.operator_id, AuditEntry.operator_name)
+        .where(*_ours(ctx))
         .distinct()
         .order_by(AuditEntry.operator_name)
     )

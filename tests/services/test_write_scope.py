@@ -186,3 +186,28 @@ def test_the_county_government_answers_a_refusal_report_itself(
     urgent_notices.record_report_reply(gov_officer, nid, at, "已责令县应急管理局立即派员处置。")
     n = _row(county.town_a, UrgentNotice, nid)
     assert (n.status.value, n.owner_org_id) == ("settled", county.a_id)
+
+
+def test_the_audit_trail_shows_an_organisation_its_own_staffs_entries(county: County) -> None:
+    from desktop_app.services import audit_viewer
+
+    referrals.create_outgoing(county.town_a, outgoing(county.town_a, matter="甲镇焚烧秸秆"))
+    referrals.create_outgoing(
+        county.town_b,
+        outgoing(county.town_b, matter="乙镇焚烧秸秆", receiver_id=county.other_dept_id),
+    )
+    q = audit_viewer.AuditQuery(text="新增")
+
+    def summaries(who: ServiceContext) -> str:
+        return " ".join(r.summary for r in audit_viewer.audit_page(who, audit_viewer.AuditQuery()))
+
+    assert "乙镇焚烧秸秆" not in summaries(county.town_a)
+    assert "乙镇焚烧秸秆" in summaries(county.town_b)
+    assert "甲镇焚烧秸秆" not in summaries(county.town_b)
+    everything = summaries(county.government)
+    assert "甲镇焚烧秸秆" in everything and "乙镇焚烧秸秆" in everything
+    names = {n for _i, n in audit_viewer.audit_operators(county.town_b)}
+    assert names == {"town_b员"}
+    assert audit_viewer.audit_count(county.town_b, q) <= audit_viewer.audit_count(
+        county.government, q
+    )
