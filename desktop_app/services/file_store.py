@@ -76,17 +76,24 @@ def fetch(session: Session, sha256: str, path: Path) -> bool:
     if content is None or hashlib.sha256(content).hexdigest() != sha256:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".fetched-")
+    write_atomic(path, content)
+    return True
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """``data`` to ``path`` through a temporary file in the same folder (written,
+    fsync'ed, renamed): a power cut never leaves half a file under the name."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return True
+    return path
 
 
 def local_copy_ok(path: Path, sha256: str) -> bool:

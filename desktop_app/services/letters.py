@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -271,7 +270,7 @@ def issue(
             session.add(doc)
             uow.flush()
             name = f"{doc.id:06d}-{code}.pdf"
-            written = _write_atomic(folder / name, rendered.pdf)
+            written = file_store.write_atomic(folder / name, rendered.pdf)
             doc.file_name = f"{on.year}/{name}"
             doc.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
             if file_store.in_database(session):  # a shared server: every PC reads it there
@@ -299,20 +298,6 @@ def issue(
             written.unlink(missing_ok=True)
         raise
     return result
-
-
-def _write_atomic(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-", suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def void(ctx: ServiceContext, document_id: int, reason: str) -> None:

@@ -14,15 +14,13 @@ from typing import Any
 import info_share_helpers
 import notice_helpers
 import pytest
+from county_helpers import County
 from openpyxl import load_workbook
 from referral_helpers import ENV, outgoing, ready_to_send
-from sqlalchemy import select
 from test_ledger_import import GOOD, book, mapping
-from test_organisation_scope import County, _login, _new_org
 
-from desktop_app.domain.terms import AccountRole, Direction, MeetingKind, MeetingStatus, OrgKind
+from desktop_app.domain.terms import Direction, MeetingKind, MeetingStatus
 from desktop_app.services import (
-    accounts,
     dashboard,
     info_share_report,
     info_shares,
@@ -45,33 +43,6 @@ from desktop_app.storage.models import Meeting, Organisation
 NOW = datetime(2026, 11, 29, 10, 0)
 A_MATTER, B_MATTER = "甲镇焚烧秸秆", "乙镇焚烧秸秆"
 PW = "zhao2026ba"
-
-
-@pytest.fixture
-def county(ctx: ServiceContext) -> County:
-    """As tests/services/test_organisation_scope.py: two townships, a department
-    (the environment bureau), the county government, each with an account."""
-    a_id = int(settings.get(ctx, "township_org_id"))
-    b_id = _new_org(ctx, "深泽县铁杆镇人民政府", OrgKind.TOWNSHIP)
-    gov_id = _new_org(ctx, "深泽县人民政府（测试）", OrgKind.COUNTY_GOVERNMENT)
-    with ctx.read() as s:
-        dept_id = s.execute(select(Organisation.id).where(Organisation.name == ENV)).scalar_one()
-        other_dept_id = s.execute(
-            select(Organisation.id)
-            .where(Organisation.kind == OrgKind.COUNTY_DEPARTMENT, Organisation.id != dept_id)
-            .order_by(Organisation.id)
-        ).scalar()
-    boss = accounts.set_up_first_admin(ctx, "王管理", "wang", PW, PW).context(ctx)
-    return County(
-        _login(ctx, boss, "town_a", a_id, AccountRole.OFFICER),
-        _login(ctx, boss, "town_b", b_id, AccountRole.OFFICER),
-        _login(ctx, boss, "dept", dept_id, AccountRole.OFFICER),
-        _login(ctx, boss, "gov", gov_id, AccountRole.VIEWER),
-        a_id,
-        b_id,
-        dept_id,
-        int(other_dept_id),
-    )
 
 
 def _transfers(county: County, send_a: bool = False) -> tuple[int, int]:
