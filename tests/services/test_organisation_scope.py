@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from county_helpers import County, _login, _new_org  # noqa: F401  (re-exported for other tests)
+from county_helpers import County
 from referral_helpers import outgoing, ready_to_send
 from sqlalchemy import select
 
