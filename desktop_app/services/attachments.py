@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from desktop_app.domain import clock
 from desktop_app.domain.terms import AuditAction, RecordType
-from desktop_app.services import file_store
+from desktop_app.services import file_store, scope
 from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound, ServiceError
@@ -350,9 +350,21 @@ def discard(uow: UnitOfWork, attachment_id: int) -> None:
 
 
 def get(ctx: ServiceContext, attachment_id: int) -> Attachment:
+    """The attachment, if ``ctx`` may see the record it belongs to (services/scope.py)."""
+    from desktop_app.services.ledgers import LISTS
+
     with ctx.read() as s:
         att = s.get(Attachment, attachment_id)
-        if att is None:
+        models = {lg.record_type.value: lg.model for lg in LISTS.values()}
+        model = models.get(att.record_type) if att is not None else None
+        hidden = (
+            att is not None
+            and not scope.sees_everything(ctx)
+            and model is not None
+            and scope.has_owner(model)
+            and scope.get_visible(s, model, att.record_id, ctx) is None
+        )
+        if att is None or hidden:
             raise NotFound("该附件不存在或已被删除。")
         return att
 

@@ -27,7 +27,7 @@ from desktop_app.documents.render import Rendered, render
 from desktop_app.documents.template import TemplateError, Value
 from desktop_app.domain.clock import now, today
 from desktop_app.domain.terms import AuditAction, DocumentStatus, RecordType
-from desktop_app.services import file_store
+from desktop_app.services import file_store, scope
 from desktop_app.services import settings as settings_service
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput, NotFound, RuleViolation, ServiceError
@@ -326,8 +326,9 @@ def void(ctx: ServiceContext, document_id: int, reason: str) -> None:
 
 
 def get(ctx: ServiceContext, document_id: int) -> Document:
+    """The letter, if ``ctx`` may see it: its own organisation's or addressed to it."""
     with ctx.read() as s:
-        doc = s.get(Document, document_id)
+        doc = scope.get_visible(s, Document, document_id, ctx)
         if doc is None:
             raise NotFound("该文书不存在。")
         return doc

@@ -211,3 +211,29 @@ def test_the_audit_trail_shows_an_organisation_its_own_staffs_entries(county: Co
     assert audit_viewer.audit_count(county.town_b, q) <= audit_viewer.audit_count(
         county.government, q
     )
+
+
+def test_another_organisations_letters_and_attachments_do_not_open_by_id(
+    county: County, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.domain.terms import RecordType
+    from desktop_app.services import attachments
+    from desktop_app.services.errors import NotFound
+
+    rid = ready_to_send(county.town_a)  # its 移送函 is addressed to the department
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF scan")
+    with county.town_a.uow() as uow:
+        att_id = attachments.store(uow, RecordType.REFERRAL, rid, scan).id
+    with county.government.read() as s:
+        doc_id = s.query(Document.id).filter(Document.record_id == rid).scalar()
+    assert letters.get(county.town_a, doc_id).id == doc_id
+    assert attachments.get(county.town_a, att_id).id == att_id
+    for stranger in (county.town_b, county.dept):  # a draft: not the department's yet
+        with pytest.raises(NotFound):
+            attachments.get(stranger, att_id)
+    with pytest.raises(NotFound):
+        letters.get(county.town_b, doc_id)
+    assert letters.get(county.dept, doc_id).id == doc_id  # addressed to it
+    mark_sent(county.town_a, rid, datetime(2026, 11, 29, 10), "in_person", None)
+    assert attachments.get(county.dept, att_id).id == att_id  # now it is
