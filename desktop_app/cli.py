@@ -571,7 +571,7 @@ def _password(login: str | None, env: str, prompt: str) -> str | None:
 def cmd_copy_to_server(args: argparse.Namespace, paths: DataPaths) -> int:
     """Issue 13 part 4: a township's PC database into the county server's."""
     from desktop_app.instance import InstanceLock
-    from desktop_app.services import county_copy
+    from desktop_app.services import county_copy_run
 
     if is_server_database(paths):
         return _fail("--data-dir 应是乡镇电脑上的数据文件夹（本机数据库），不是服务器数据库。")
@@ -586,7 +586,7 @@ def cmd_copy_to_server(args: argparse.Namespace, paths: DataPaths) -> int:
         source_pw = _password(args.source_login, SOURCE_PASSWORD_ENV, "本机账户「{login}」的密码：")
         server_pw = _password(args.login, PASSWORD_ENV, "服务器账户「{login}」的密码：")
         try:
-            report = county_copy.run(
+            report = county_copy_run.run(
                 paths,
                 args.to,
                 source_login=args.source_login,

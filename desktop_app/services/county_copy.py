@@ -49,6 +49,7 @@ from desktop_app.paths import DataPaths
 from desktop_app.security import vault
 from desktop_app.services import audit, file_store, identity, scope
 from desktop_app.services.errors import InvalidInput, ServiceError
+from desktop_app.services.records import label as field_label
 from desktop_app.storage.models import Base, Organisation, Setting
 
 T = Base.metadata.tables
@@ -212,7 +213,7 @@ class _Copy:
                 and len(value) > limit
             ):
                 self.problems.append(
-                    f"{LABELS.get(table.name, table.name)}「{label}」的 {col.name} "
+                    f"{LABELS.get(table.name, table.name)}「{label}」的「{field_label(col.name)}」"
                     f"有 {len(value)} 个字，"
                     f"超过服务器上限 {limit} 个字，请先在本机改短。"
                 )
@@ -549,100 +550,4 @@ def copy_township(
         dst.flush()
     except DBAPIError as err:
         raise ServiceError(f"服务器拒绝了复制的数据，未写入任何内容：{err.orig}") from err
-    return report
-
-
-# --- running it: both databases, the logins, one transaction ---------------------------
-
-
-@dataclass(frozen=True)
-class Unlocked:
-    key: bytes | None
-    staff_id: int | None
-    staff_name: str | None
-
-
-def unlock(session: Session, login: str | None, password: str | None, where: str) -> Unlocked:
-    """An administrator of ``where`` (本机 / 服务器) by login name and password,
-    checked without logging in (nothing is written), and its data key."""
-    from desktop_app.domain.terms import AccountRole
-    from desktop_app.security import passwords
-    from desktop_app.services.accounts import _by_name
-
-    has_accounts = session.execute(select(T["accounts"].c.id).limit(1)).first() is not None
-    if login is None:
-        if has_accounts:
-            flag = "--source-login" if where == "本机" else "--login"
-            raise ServiceError(
-                f"{where}数据库已设置登录账户：请用{where}的管理员账户登录（{flag}）。"
-            )
-        return Unlocked(None, None, None)
-    account = _by_name(session, login)
-    if account is None or not passwords.verify_password(account.password_hash, password or ""):
-        raise ServiceError(f"{where}的登录名或密码不正确。")
-    if not account.active or account.role != AccountRole.ADMIN:
-        raise ServiceError(f"「{login}」不是{where}的管理员账户：只有管理员可以复制数据。")
-    key = identity.unwrap_for_account(session, account.id, password or "")
-    return Unlocked(key, account.staff_id, account.staff.name if account.staff else login)
-
-
-def run(
-    paths: DataPaths,
-    target_url: str,
-    *,
-    source_login: str | None = None,
-    source_password: str | None = None,
-    login: str | None = None,
-    password: str | None = None,
-    dry_run: bool = True,
-) -> CopyReport:
-    """Open the PC's database (``paths``) and the server's (``target_url``),
-    copy, and commit unless ``dry_run``. The PC's database is only read (an
-    older one is first brought to this version, with a backup, as at a start)."""
-    from desktop_app.paths import normalise_url
-    from desktop_app.services.context import ServiceContext
-    from desktop_app.services.seed import seed_reference_data
-    from desktop_app.storage.postgres import is_postgres_url
-    from desktop_app.storage.startup import open_database
-
-    target_url = normalise_url(target_url.strip())
-    if not is_postgres_url(target_url):
-        raise ServiceError("目标须是服务器数据库（postgresql://…）。")
-    if not paths.database.is_file():
-        raise ServiceError(f"本机数据库不存在：{paths.database}")
-    source = open_database(f"sqlite:///{paths.database}", backup_dir=paths.backups).db
-    try:
-        target_open = open_database(target_url)
-        target = target_open.db
-        try:
-            if target_open.created:
-                seed_reference_data(ServiceContext(target, None, None, "复制命令"))
-            with source.read() as src:
-                mine = unlock(src, source_login, source_password, "本机")
-                dst = target.write_session()
-                try:
-                    theirs = unlock(dst, login, password, "服务器")
-                    report = copy_township(
-                        src,
-                        dst,
-                        paths,
-                        src_key=mine.key,
-                        dst_key=theirs.key,
-                        operator_id=theirs.staff_id,
-                        operator_name=theirs.staff_name or "复制命令",
-                        dry_run=dry_run,
-                    )
-                    if dry_run:
-                        dst.rollback()
-                    else:
-                        dst.commit()
-                except BaseException:
-                    dst.rollback()
-                    raise
-                finally:
-                    dst.close()
-        finally:
-            target.close()
-    finally:
-        source.close()
     return report

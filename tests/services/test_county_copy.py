@@ -29,6 +29,7 @@ from desktop_app.services import (
     audit,
     complaints,
     county_copy,
+    county_copy_run,
     identity,
     letters,
     settings,
@@ -108,10 +109,10 @@ def server(ctx: ServiceContext) -> ServiceContext:
 
 def _copy(pc: Pc, server: ServiceContext, dry_run: bool = False) -> county_copy.CopyReport:
     with pc.ctx.db.read() as src:
-        mine = county_copy.unlock(src, "zhang", PW, "本机")
+        mine = county_copy_run.unlock(src, "zhang", PW, "本机")
         dst = server.db.write_session()
         try:
-            theirs = county_copy.unlock(dst, "county", SERVER_PW, "服务器")
+            theirs = county_copy_run.unlock(dst, "county", SERVER_PW, "服务器")
             report = county_copy.copy_township(
                 src,
                 dst,
@@ -292,9 +293,9 @@ def test_a_broken_audit_chain_stops_the_copy(pc: Pc, server: ServiceContext) -> 
 def test_wrong_passwords_and_non_administrators_are_refused(pc: Pc, server: ServiceContext) -> None:
     with pc.ctx.read() as s:
         with pytest.raises(ServiceError, match="登录名或密码不正确"):
-            county_copy.unlock(s, "zhang", "wrong-password", "本机")
+            county_copy_run.unlock(s, "zhang", "wrong-password", "本机")
         with pytest.raises(ServiceError, match="--source-login"):
-            county_copy.unlock(s, None, None, "本机")
+            county_copy_run.unlock(s, None, None, "本机")
 
 
 def test_encrypted_identities_need_the_townships_key(pc: Pc, server: ServiceContext) -> None:
@@ -332,3 +333,19 @@ def test_two_townships_share_the_server_each_with_its_own_numbers(
         docs = s.execute(select(func.count()).select_from(Document)).scalar()
     assert serials[a] and serials[a] == serials[b]  # the same numbers, one per township
     assert docs == first.rows["documents"] + second.rows["documents"]
+
+
+def test_a_value_too_long_for_the_server_stops_the_copy(pc: Pc, server: ServiceContext) -> None:
+    """SQLite never enforced the lengths; a value written past them by an outside
+    tool is named (ledger, record, field) before anything reaches the server."""
+    with pc.ctx.db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE referrals SET place = :p WHERE id = :i"),
+            {"p": "村" * 250, "i": pc.referral_id},
+        )
+    before = _table_counts(server)
+    with pytest.raises(
+        InvalidInput, match=r"案件移送「移2026-\d+」的「地点」有 250 个字.*上限 200"
+    ):
+        _copy(pc, server)
+    assert _table_counts(server) == before
