@@ -192,7 +192,10 @@ class _Copy:
         return [dict(r._mapping) for r in self.src.execute(select(table).order_by(*order))]
 
     def insert(self, table: Table, values: list[dict[str, Any]]) -> list[Any]:
-        """Insert ``values`` (without ids); the new ids in the same order."""
+        """Insert ``values`` (without ids); the new ids in the same order. The
+        problems found so far stop it first: the server would refuse a value too
+        long with its own English message."""
+        self.stop_on_problems()
         if not values:
             return []
         pk = list(table.primary_key.columns)
@@ -201,6 +204,10 @@ class _Copy:
             return list(self.dst.execute(stmt, values).scalars())
         self.dst.execute(insert(table), values)
         return [None] * len(values)
+
+    def stop_on_problems(self) -> None:
+        if self.problems:
+            raise InvalidInput({str(i): p for i, p in enumerate(self.problems)})
 
     def check_lengths(self, table: Table, row: dict[str, Any], label: str) -> None:
         for col in table.columns:
@@ -534,8 +541,7 @@ def copy_township(
         job.forward_references()
         job.rename_letters()
         job.audit_trail(operator_id, operator_name)
-        if job.problems:
-            raise InvalidInput({str(i): p for i, p in enumerate(job.problems)})
+        job.stop_on_problems()
         audit.append(
             dst,
             operator_id=operator_id,

@@ -79,6 +79,7 @@ def test_odd_suffix_is_not_used_in_the_stored_name(ctx: ServiceContext, tmp_path
     assert "." not in attachments.get(ctx, att_id).stored_name.split("/")[1]
 
 
+@pytest.mark.sqlite_only  # a server's copy is refetched: tests/services/test_file_store.py
 def test_path_of_detects_a_changed_or_missing_file(ctx: ServiceContext, tmp_path: Path) -> None:
     att_id = store(ctx, make(tmp_path, "照片.jpg", b"jpeg data"))
     path = attachments.path_of(ctx, att_id)

@@ -112,3 +112,29 @@ def test_a_letter_issued_on_one_pc_is_the_same_file_on_another(
     assert there != here and there.read_bytes() == here.read_bytes()
     assert hashlib.sha256(there.read_bytes()).hexdigest() == doc.sha256
     assert doc.issued_on == NOW.date()
+
+
+def test_content_altered_in_the_database_and_on_the_pc_is_refused(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    """The registered SHA-256 stays the judge: content that no longer matches it,
+    here or in the database, is never handed out."""
+    rid = ready_to_send(ctx)
+    with ctx.read() as s:
+        doc = s.execute(select(Document).where(Document.record_id == rid)).scalar_one()
+    path = letters.stored_file(ctx, doc.id)
+    path.write_bytes(path.read_bytes() + b"%tampered")
+    with ctx.uow() as uow:  # an outside tool changes the server's copy too
+        kept = uow.session.get(StoredFile, doc.sha256)
+        assert kept is not None
+        kept.content = kept.content + b"%tampered"
+    with pytest.raises(ServiceError, match="不一致"):
+        letters.stored_file(ctx, doc.id)
+    source = tmp_path / "scan.pdf"
+    source.write_bytes(b"%PDF scan")
+    att_id = add(ctx, source)
+    attachments.path_of(ctx, att_id).write_bytes(b"edited")
+    with ctx.uow() as uow:
+        uow.session.get(StoredFile, hashlib.sha256(b"%PDF scan").hexdigest()).content = b"x"  # type: ignore[union-attr]
+    with pytest.raises(ServiceError, match="不一致"):
+        attachments.path_of(ctx, att_id)

@@ -179,6 +179,7 @@ def test_a_failed_issue_consumes_no_number_and_leaves_no_file(ctx: ServiceContex
     assert letters.issue(ctx, "referral_letter", rid).number.endswith("〕1号")  # type: ignore[union-attr]
 
 
+@pytest.mark.sqlite_only  # a server's copy is refetched: tests/services/test_file_store.py
 def test_reprint_is_the_same_file_and_tampering_is_detected(
     ctx: ServiceContext, tmp_path: Path
 ) -> None:
