@@ -10,8 +10,16 @@ blocked), and numbers stay gap-free and unique without retries.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, event
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import Engine, event, make_url
 from sqlalchemy.engine import Connection
+
+log = logging.getLogger(__name__)
 
 # Any constant of our own: "TWNS" as a 32-bit number.
 WRITER_LOCK_KEY = 0x54574E53
@@ -58,3 +66,45 @@ def sync_id_sequences(conn: Connection, tables: list[str]) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f'COALESCE((SELECT max(id) FROM "{table}"), 0) + 1, false)'
         )
+
+
+DUMP_TIMEOUT_S = 3600
+
+
+def dump_before_migration(url: str, target: Path) -> Path | None:
+    """A ``pg_dump`` (custom format, for ``pg_restore``) of the server database into
+    ``target`` (a name not yet taken) before this program upgrades its tables: the server's
+    counterpart of the SQLite pre-migration copy. Where the PC has no ``pg_dump``
+    (an office PC usually has none) or it fails, None: the upgrade goes on, as the
+    README asks the administrator to keep a dump of their own; it is logged."""
+    exe = shutil.which("pg_dump")
+    if exe is None:
+        log.warning("pg_dump not found: no copy of the server database before upgrading it")
+        return None
+    parsed = make_url(url)
+    env = dict(os.environ)
+    if parsed.password:  # not on the command line, where other users could read it
+        env["PGPASSWORD"] = str(parsed.password)
+    dsn = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        done = subprocess.run(
+            [exe, "--format=custom", f"--file={partial}", f"--dbname={dsn}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=DUMP_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        partial.unlink(missing_ok=True)
+        log.warning("pg_dump before the upgrade failed: %s", exc)
+        return None
+    if done.returncode != 0:
+        partial.unlink(missing_ok=True)
+        log.warning("pg_dump before the upgrade failed: %s", done.stderr.strip()[:500])
+        return None
+    partial.replace(target)
+    log.info("pre-migration dump %s", target)
+    return target

@@ -18,7 +18,7 @@ from sqlalchemy import inspect, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from desktop_app.domain import clock
-from desktop_app.storage import migrate, sqlite
+from desktop_app.storage import migrate, postgres, sqlite
 from desktop_app.storage.db import Database
 from desktop_app.storage.errors import (
     DatabaseCorrupt,
@@ -91,6 +91,11 @@ def open_database(
                     ),
                 )
                 log.info("pre-migration backup %s", backup)
+            elif db_path is None and stored is not None and backup_dir is not None:
+                stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+                backup_dir.mkdir(parents=True, exist_ok=True)
+                name = sqlite.unused_name(backup_dir / f"pre-migration-{stamp}-{stored}.dump")
+                backup = postgres.dump_before_migration(url, name)
             migrate.upgrade(db.engine)
             if db_path is not None:
                 with db.engine.connect() as conn:
