@@ -349,22 +349,20 @@ def discard(uow: UnitOfWork, attachment_id: int) -> None:
     )
 
 
-def get(ctx: ServiceContext, attachment_id: int) -> Attachment:
-    """The attachment, if ``ctx`` may see the record it belongs to (services/scope.py)."""
-    from desktop_app.services.ledgers import LISTS
+def _hidden(session: Session, ctx: ServiceContext, record_type: str, record_id: int) -> bool:
+    """The record an attachment belongs to is another organisation's and not ``ctx``'s
+    to see (services/scope.py): its files are not either."""
+    if scope.sees_everything(ctx):
+        return False
+    model = scope.owned_model(record_type)
+    return model is not None and scope.get_visible(session, model, record_id, ctx) is None
 
+
+def get(ctx: ServiceContext, attachment_id: int) -> Attachment:
+    """The attachment, if ``ctx`` may see the record it belongs to."""
     with ctx.read() as s:
         att = s.get(Attachment, attachment_id)
-        models = {lg.record_type.value: lg.model for lg in LISTS.values()}
-        model = models.get(att.record_type) if att is not None else None
-        hidden = (
-            att is not None
-            and not scope.sees_everything(ctx)
-            and model is not None
-            and scope.has_owner(model)
-            and scope.get_visible(s, model, att.record_id, ctx) is None
-        )
-        if att is None or hidden:
+        if att is None or _hidden(s, ctx, att.record_type, att.record_id):
             raise NotFound("该附件不存在或已被删除。")
         return att
 
@@ -376,20 +374,19 @@ def path_of(ctx: ServiceContext, attachment_id: int) -> Path:
         raise ServiceError("未设置数据文件夹，无法打开附件。")
     path = ctx.paths.attachments / att.stored_name
     with ctx.read() as session:  # a shared server: this PC's copy, fetched when needed
-        if file_store.in_database(session) and not file_store.local_copy_ok(path, att.sha256):
+        if file_store.in_database(session):
+            if file_store.local_copy_ok(path, att.sha256):
+                return path  # checked just now
             file_store.fetch(session, att.sha256, path)
     if not path.is_file():
         raise ServiceError(
             f"附件「{att.original_name}」的文件不见了（{path}）。请从备份恢复数据文件夹。"
         )
-    digest = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
+        digest = file_store.digest_of(path)
     except OSError as exc:
         raise _unreadable(att.original_name, exc) from exc
-    if digest.hexdigest() != att.sha256:
+    if digest != att.sha256:
         raise ServiceError(
             f"附件「{att.original_name}」与添加时不一致（可能被改动或损坏）：{path}\n"
             "请不要使用这个文件，可从备份恢复。"
@@ -401,6 +398,8 @@ def list_for(
     ctx: ServiceContext, record_type: RecordType | str, record_id: int
 ) -> list[Attachment]:
     with ctx.read() as s:
+        if _hidden(s, ctx, RecordType(record_type).value, record_id):
+            return []
         return list(
             s.execute(
                 select(Attachment)

@@ -25,7 +25,7 @@ from desktop_app.domain.terms import (
     ComplaintStatus,
 )
 from desktop_app.domain.validators import mask_id_number, mask_name, mask_phone
-from desktop_app.services import identity
+from desktop_app.services import identity, scope
 from desktop_app.services.complaint_common import RECORD, Secrets, load, scrub
 from desktop_app.services.complaint_flow import outcome_locked
 from desktop_app.services.complaint_forms import ComplainantInput, ComplaintInput
@@ -230,6 +230,8 @@ def allowed_actions(ctx: ServiceContext, complaint_id: int) -> set[str]:
     """
     with ctx.read() as s:
         c = load(s, complaint_id)
+        if scope.receiver_only(ctx, c, None) is not None:  # another organisation's: to read
+            return set()
         acts: set[str] = set()
         if not c.anonymous and c.complainant is not None and _may_see(s, ctx, c):
             acts.add("reveal")

@@ -204,24 +204,32 @@ FOREIGN_MESSAGE = "这条记录属于{owner}，本单位只能查看，不能修
 
 def _only_ours(session: Session, _context: Any, _instances: Any) -> None:
     """An account changes or deletes only its own organisation's records (and
-    ownerless ones); what another organisation sent it is there to read, except
-    the steps that are the receiver's own (:data:`RECEIVER_KEY`)."""
-    from desktop_app.storage.models import Document, Organisation
-    from desktop_app.storage.models.base import LedgerRecord
+    ownerless ones), and adds, changes or removes rows of them (attachments,
+    materials, complainants, rounds …) only on those; what another organisation
+    sent it is there to read, except the steps that are the receiver's own
+    (:data:`RECEIVER_KEY`)."""
+    from desktop_app.services import scope
+    from desktop_app.storage.models import Organisation
 
     own = session.info.get(ORG_KEY)
-    changed = [
-        obj
-        for obj in (*session.dirty, *session.deleted)
-        if isinstance(obj, (LedgerRecord, Document))
-        and (obj in session.deleted or session.is_modified(obj))
-    ]
+    if own is None:
+        return
     allowed = session.info.get(RECEIVER_KEY, set())
-    for obj in changed:
-        if (obj.__tablename__, obj.id) in allowed:
+    records: list[Any] = []
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if obj in session.dirty and not session.is_modified(obj):
             continue
-        owner = inspect(obj).committed_state.get("owner_org_id", obj.owner_org_id)
-        if owner is not None and own is not None and owner != own:
+        if scope.has_owner(type(obj)):
+            if obj not in session.new:
+                records.append(obj)
+        else:
+            records.extend(scope.parents(session, obj))
+    for record in records:
+        if (record.__tablename__, record.id) in allowed:
+            continue
+        state = inspect(record).committed_state
+        owner = state.get("owner_org_id", record.owner_org_id)
+        if owner is not None and owner != own:
             org = session.get(Organisation, owner)
             raise PermissionDenied(FOREIGN_MESSAGE.format(owner=org.name if org else "其他单位"))
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from desktop_app.domain import clock
 from desktop_app.services import calendar as calendar_service
+from desktop_app.services import scope
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.criminal_common import (
     RECORD,
@@ -136,6 +137,8 @@ def allowed_actions(ctx: ServiceContext, transfer_id: int) -> set[str]:
     with ctx.read() as s:
         t = load(s, transfer_id, ctx)
         st = t.status
+        if scope.receiver_only(ctx, t, None) is not None:  # another organisation's: to read
+            return set()
         if st == S.FLAGGED:
             return {"edit", "team", "report"}
         if st == S.REPORTED:

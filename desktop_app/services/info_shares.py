@@ -293,4 +293,6 @@ def history(ctx: ServiceContext, share_id: int) -> list[HistoryRow]:
 def allowed_actions(ctx: ServiceContext, share_id: int) -> set[str]:
     """Of {"edit", "share", "files"}: "share" while the item is not shared yet."""
     sh = get(ctx, share_id)
+    if scope.receiver_only(ctx, sh, None) is not None:  # another organisation's: to read
+        return set()
     return {"edit", "files"} | ({"share"} if sh.shared_on is None else set())

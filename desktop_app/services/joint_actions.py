@@ -353,5 +353,7 @@ def history(ctx: ServiceContext, action_id: int) -> list[HistoryRow]:
 def allowed_actions(ctx: ServiceContext, action_id: int) -> set[str]:
     """Of {"edit", "files"}: both, always (corrections and photos come later)."""
     with ctx.read() as s:
-        _load(s, action_id, ctx)
+        a = _load(s, action_id, ctx)
+    if scope.receiver_only(ctx, a, None) is not None:  # another organisation's: to read
+        return set()
     return {"edit", "files"}

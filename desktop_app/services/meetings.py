@@ -256,6 +256,8 @@ def allowed_actions(ctx: ServiceContext, meeting_id: int) -> set[str]:
     planned → edit, hold, cancel; held → edit, minutes_edit, add_action;
     cancelled → none."""
     m = get(ctx, meeting_id)
+    if scope.receiver_only(ctx, m, None) is not None:  # another organisation's: to read
+        return set()
     if m.status == S.PLANNED:
         return {"edit", "hold", "cancel"}
     if m.status == S.HELD:

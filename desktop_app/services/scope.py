@@ -19,14 +19,15 @@ where every row has the same owner anyway.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import String, and_, case, exists, or_, select, type_coerce
+from sqlalchemy import String, and_, case, exists, inspect, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from desktop_app.domain.terms import Direction, OrgKind
+from desktop_app.domain.terms import Direction, OrgKind, RecordType
 from desktop_app.services.context import ORG_KEY, RECEIVER_KEY, ServiceContext, UnitOfWork
 from desktop_app.services.errors import NotFound
 from desktop_app.storage.models import (
@@ -89,6 +90,64 @@ def stamp_new(session: Session) -> None:
     owner = acting_org_id(session) if unowned else None
     for obj in unowned if owner is not None else ():
         obj.owner_org_id = owner
+
+
+# What a (record type, record id) pair of an attachment, a material, a letter or
+# an audit entry points at.
+RECORD_TABLES = {
+    RecordType.REFERRAL.value: "referrals",
+    RecordType.COMPLAINT.value: "complaints",
+    RecordType.INFO_SHARE.value: "info_shares",
+    RecordType.MEETING.value: "meetings",
+    RecordType.FOLLOW_UP.value: "follow_up_actions",
+    RecordType.URGENT_NOTICE.value: "urgent_notices",
+    RecordType.JOINT_ACTION.value: "joint_actions",
+    RecordType.ASSISTANCE.value: "assistance_requests",
+    RecordType.DISPUTE.value: "disputes",
+    RecordType.CRIMINAL_TRANSFER.value: "criminal_transfers",
+    RecordType.CASE.value: "cases",
+    RecordType.PENALTY_MATTER.value: "penalty_matters",
+    RecordType.ORGANISATION.value: "organisations",
+    RecordType.STAFF.value: "staff",
+    RecordType.DOCUMENT.value: "documents",
+}
+
+
+@functools.cache
+def _owned_models() -> dict[str, type[Any]]:
+    """Table name → model of every table whose rows have an owner."""
+    from desktop_app.storage.models import Base
+
+    return {m.class_.__tablename__: m.class_ for m in Base.registry.mappers if has_owner(m.class_)}
+
+
+def owned_model(record_type: str | None) -> type[Any] | None:
+    """The model a record type names, when its rows have an owner."""
+    return _owned_models().get(RECORD_TABLES.get(str(record_type), ""))
+
+
+def parents(session: Session, obj: Any) -> list[Any]:
+    """The owned records a row belongs to: an attachment's or a material's record
+    (its record type and id), a complainant's complaint, a negotiation round's
+    dispute … (its foreign keys to owned tables). Ledger records and letters
+    themselves, audit entries and reference data have none."""
+    from desktop_app.storage.models import AuditEntry
+
+    if has_owner(type(obj)) or isinstance(obj, AuditEntry):
+        return []
+    owned = _owned_models()
+    found: list[Any] = []
+    kind, rid = getattr(obj, "record_type", None), getattr(obj, "record_id", None)
+    model = owned_model(kind) if kind is not None else None
+    if model is not None and rid is not None:
+        found.append(session.get(model, rid))
+    for column in inspect(type(obj)).columns:
+        for fk in column.foreign_keys:
+            model = owned.get(fk.column.table.name)
+            value = getattr(obj, column.key, None)
+            if model is not None and value is not None:
+                found.append(session.get(model, value))
+    return [p for p in found if p is not None]
 
 
 def has_owner(model: Any) -> bool:
@@ -174,14 +233,13 @@ def get_visible(
 ) -> Any | None:
     """The record ``record_id`` of ``model`` if ``ctx`` may see it (:func:`visible`),
     else None — one that is not ``ctx``'s to see reads as one that does not exist."""
-    row = session.get(model, record_id, options=list(options)) if record_id is not None else None
-    if row is None:
+    if record_id is None:
         return None
     seen = visible(model, ctx)
     if seen is None:
-        return row
-    found = session.execute(select(model.id).where(model.id == record_id, seen)).first()
-    return row if found is not None else None
+        return session.get(model, record_id, options=list(options))
+    stmt = select(model).where(model.id == record_id, seen).options(*options)
+    return session.execute(stmt).scalar_one_or_none()
 
 
 def require_visible(

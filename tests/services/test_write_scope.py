@@ -237,3 +237,36 @@ def test_another_organisations_letters_and_attachments_do_not_open_by_id(
     assert letters.get(county.dept, doc_id).id == doc_id  # addressed to it
     mark_sent(county.town_a, rid, datetime(2026, 11, 29, 10), "in_person", None)
     assert attachments.get(county.dept, att_id).id == att_id  # now it is
+
+
+def test_rows_of_another_organisations_record_are_not_added_or_removed(
+    county: County, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """An attachment, a material, a complainant or a round belongs to its record:
+    another organisation may neither add one to it nor remove one from it."""
+    from desktop_app.domain.terms import MaterialKind, RecordType
+    from desktop_app.services import attachments
+    from desktop_app.storage.models import Attachment, Material
+
+    rid = ready_to_send(county.town_a)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF scan")
+    with pytest.raises(PermissionDenied), county.town_b.uow() as uow:
+        attachments.store(uow, RecordType.REFERRAL, rid, scan)
+    with pytest.raises(PermissionDenied):
+        referrals.add_material(county.town_b, rid, MaterialKind.EVIDENCE, "乙镇加的照片")
+    with county.government.read() as s:
+        material_id = s.query(Material.id).filter(Material.record_id == rid).scalar()
+        assert s.query(Attachment).count() == 0
+    with pytest.raises(PermissionDenied):
+        referrals.remove_material(county.town_b, material_id)
+    with county.government.read() as s:
+        assert s.get(Material, material_id) is not None
+    referrals.add_material(county.town_a, rid, MaterialKind.EVIDENCE, "现场照片")  # its owner may
+    mark_sent(county.town_a, rid, datetime(2026, 11, 29, 10), "in_person", None)
+    mark_signed(county.dept, rid, datetime(2026, 11, 29, 11), "李明")
+    reply = tmp_path / "反馈.pdf"
+    reply.write_bytes(b"%PDF reply")
+    record_result(county.dept, rid, datetime(2026, 11, 29, 15), "已查处。", file=reply)  # its own
+    with county.government.read() as s:
+        assert [a.original_name for a in s.query(Attachment)] == ["反馈.pdf"]
