@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -91,27 +92,48 @@ def append(
     after: dict[str, Any] | None,
     at: datetime | None = None,
 ) -> AuditEntry:
-    """``at``: when it happened, if not now (an entry carried over from another
-    database keeps its time; it still goes at the end of the chain)."""
+    """One entry at the end of the chain. ``at``: when it happened, if not now (an
+    entry carried over from another database keeps its time)."""
+    entry = {
+        "operator_id": operator_id,
+        "operator_name": operator_name,
+        "action": action,
+        "record_type": record_type,
+        "record_id": record_id,
+        "summary": summary,
+        "before": before,
+        "after": after,
+        "at": at,
+    }
+    return append_many(session, [entry])[0]
+
+
+def append_many(session: Session, entries: Iterable[dict[str, Any]]) -> list[AuditEntry]:
+    """Entries (the keyword arguments of :func:`append`) at the end of the chain, in
+    order, hashed one after another in memory and written in one flush."""
     prev = session.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).scalar_one_or_none()
-    entry = AuditEntry(
-        at=at if at is not None else now(),
-        operator_id=operator_id,
-        operator_name=operator_name,
-        action=action,
-        record_type=str(record_type) if record_type is not None else None,
-        record_id=record_id,
-        summary=summary,
-        before=before,
-        after=after,
-        prev_hash=prev,
-    )
-    entry.hash = _digest(prev, _payload(entry))
-    session.add(entry)
+    made: list[AuditEntry] = []
+    for e in entries:
+        record_type = e.get("record_type")
+        entry = AuditEntry(
+            at=e.get("at") or now(),
+            operator_id=e.get("operator_id"),
+            operator_name=e.get("operator_name"),
+            action=e["action"],
+            record_type=str(record_type) if record_type is not None else None,
+            record_id=e.get("record_id"),
+            summary=e.get("summary"),
+            before=e.get("before"),
+            after=e.get("after"),
+            prev_hash=prev,
+        )
+        entry.hash = prev = _digest(prev, _payload(entry))
+        made.append(entry)
+    session.add_all(made)
     session.flush()
-    return entry
+    return made
 
 
 def verify_chain(session: Session) -> list[int]:

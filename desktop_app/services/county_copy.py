@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, Table, func, insert, select, update
+from sqlalchemy import String, Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -54,24 +54,7 @@ from desktop_app.storage.models import Base, Organisation, Setting
 
 T = Base.metadata.tables
 
-# What a (record type, record id) pair points at.
-RECORD_TABLES = {
-    RecordType.REFERRAL.value: "referrals",
-    RecordType.COMPLAINT.value: "complaints",
-    RecordType.INFO_SHARE.value: "info_shares",
-    RecordType.MEETING.value: "meetings",
-    RecordType.FOLLOW_UP.value: "follow_up_actions",
-    RecordType.URGENT_NOTICE.value: "urgent_notices",
-    RecordType.JOINT_ACTION.value: "joint_actions",
-    RecordType.ASSISTANCE.value: "assistance_requests",
-    RecordType.DISPUTE.value: "disputes",
-    RecordType.CRIMINAL_TRANSFER.value: "criminal_transfers",
-    RecordType.CASE.value: "cases",
-    RecordType.PENALTY_MATTER.value: "penalty_matters",
-    RecordType.ORGANISATION.value: "organisations",
-    RecordType.STAFF.value: "staff",
-    RecordType.DOCUMENT.value: "documents",
-}
+RECORD_TABLES = scope.RECORD_TABLES
 MATCHED = ("organisations", "staff", "penalty_matters", "calendar_years", "calendar_overrides")
 NOT_COPIED = {
     "settings": "设置（服务器使用自己的设置）",
@@ -113,6 +96,10 @@ ALREADY_THERE = (
 NO_TOWNSHIP = "本机数据库还没有设置本乡镇（设置 → 本乡镇），无法确定复制到服务器上的哪个单位。"
 NEED_SOURCE_KEY = (
     "本机数据库的投诉举报人信息已加密保存：请用本机的管理员账户登录（--source-login）后再复制。"
+)
+NEED_SERVER_ADMIN = (
+    "本机的投诉举报人信息已加密保存，服务器上还没有设置管理员，复制过去将无法加密："
+    "请先在服务器上完成首次设置（设置管理员）后再复制。"
 )
 NEED_TARGET_KEY = (
     "服务器数据库的投诉举报人信息已加密保存：请用服务器上的管理员账户登录（--login）后再复制。"
@@ -184,6 +171,7 @@ class _Copy:
     later: list[tuple[str, int, str, str, int]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     owned: list[Table] = field(default_factory=lambda: _owned_tables())
+    letter_names: dict[int, tuple[str, str]] = field(default_factory=dict)  # PC id: year, type
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -244,7 +232,8 @@ class _Copy:
         by_name = {r.name: r.id for r in self.dst.execute(select(t.c.id, t.c.name))}
         mapping: dict[int, int] = {}
         fresh: list[tuple[int, dict[str, Any]]] = []
-        for row in self.rows(t):
+        rows = self.rows(t)
+        for row in rows:
             if row["name"] in by_name:
                 mapping[row["id"]] = by_name[row["name"]]
                 self.report.orgs_matched += 1
@@ -256,13 +245,13 @@ class _Copy:
         for (old, _values), new in zip(fresh, self.insert(t, [v for _, v in fresh]), strict=True):
             mapping[old] = new
         self.ids["organisations"] = mapping
-        for row in self.rows(t):  # parents, now that every organisation has its id
-            if row["parent_id"] is not None and row["id"] in dict(fresh):
-                self.dst.execute(
-                    update(t)
-                    .where(t.c.id == mapping[row["id"]])
-                    .values(parent_id=mapping.get(row["parent_id"]))
-                )
+        added = {old for old, _ in fresh}
+        parents = [  # now that every organisation has its id
+            {"_id": mapping[r["id"]], "_value": mapping.get(r["parent_id"])}
+            for r in rows
+            if r["id"] in added and r["parent_id"] is not None
+        ]
+        self.update_many(t, "parent_id", parents)
 
     def staff(self) -> None:
         t = T["staff"]
@@ -352,7 +341,7 @@ class _Copy:
         if table.name == "complainants":
             self.reseal(src_rows, values)
         if table.name == "documents":
-            self.letters(src_rows, values)
+            self.letters(src_rows)
         if table.name == "attachments":
             self.attachments(src_rows)
         new_ids = self.insert(table, values)
@@ -360,16 +349,22 @@ class _Copy:
             self.ids[table.name] = {r["id"]: n for r, n in zip(src_rows, new_ids, strict=True)}
         self.report.rows[table.name] = len(values)
 
+    def update_many(self, t: Table, column: str, rows: list[dict[str, Any]]) -> None:
+        """Set ``column`` of many rows in one statement (rows: ``_id``, ``_value``)."""
+        if rows:
+            stmt = update(t).where(t.c.id == bindparam("_id")).values({column: bindparam("_value")})
+            self.dst.connection().execute(stmt, rows)
+
     def forward_references(self) -> None:
         """The references to rows copied after the row holding them (a complaint's
         transfer, a complaint's duplicate), now that both have their new ids."""
+        grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for name, old_id, col, target, old_value in self.later:
-            t = T[name]
-            self.dst.execute(
-                update(t)
-                .where(t.c.id == self.ids[name][old_id])
-                .values({col: self.ids.get(target, {}).get(old_value)})
+            grouped.setdefault((name, col), []).append(
+                {"_id": self.ids[name][old_id], "_value": self.ids.get(target, {}).get(old_value)}
             )
+        for (name, col), rows in grouped.items():
+            self.update_many(T[name], col, rows)
 
     def reseal(self, src_rows: list[dict[str, Any]], values: list[dict[str, Any]]) -> None:
         """Identities are bound to their complaint's id and sealed with one
@@ -384,6 +379,8 @@ class _Copy:
                 if vault.is_sealed(value):
                     if self.src_key is None:
                         raise ServiceError(NEED_SOURCE_KEY)
+                    if not target_sealed:  # never in clear where the PC kept them sealed
+                        raise ServiceError(NEED_SERVER_ADMIN)
                     value = identity.open_field(self.src_key, f, row["complaint_id"], value)[0]
                 if target_sealed:
                     if self.dst_key is None:
@@ -393,6 +390,7 @@ class _Copy:
 
     def _file(self, path: Path, sha256: str | None, what: str) -> None:
         if sha256 is None:
+            self.problems.append(f"{what}没有登记校验值，无法核对文件：{path}")
             return
         if not file_store.local_copy_ok(path, sha256):
             why = "不见了" if not path.is_file() else "与登记时的校验值不一致（被改动或损坏）"
@@ -408,24 +406,21 @@ class _Copy:
             path = self.paths.attachments / row["stored_name"]
             self._file(path, row["sha256"], f"附件「{row['original_name']}」")
 
-    def letters(self, src_rows: list[dict[str, Any]], values: list[dict[str, Any]]) -> None:
+    def letters(self, src_rows: list[dict[str, Any]]) -> None:
         for row in src_rows:
             if row["file_name"]:
                 what = f"文书「{row['number'] or row['title']}」"
                 self._file(self.paths.documents / row["file_name"], row["sha256"], what)
+                self.letter_names[row["id"]] = (row["file_name"].split("/")[0], row["doc_type"])
 
     def rename_letters(self) -> None:
         """Letters are named after their id in each PC's folder: the new id."""
-        t = T["documents"]
-        for old, new in self.ids.get("documents", {}).items():
-            name = self.src.execute(select(t.c.file_name, t.c.doc_type).where(t.c.id == old)).one()
-            if name.file_name:
-                year = name.file_name.split("/")[0]
-                self.dst.execute(
-                    update(t)
-                    .where(t.c.id == new)
-                    .values(file_name=f"{year}/{new:06d}-{name.doc_type}.pdf")
-                )
+        new_ids = self.ids.get("documents", {})
+        rows = [
+            {"_id": new_ids[old], "_value": f"{year}/{new_ids[old]:06d}-{doc_type}.pdf"}
+            for old, (year, doc_type) in self.letter_names.items()
+        ]
+        self.update_many(T["documents"], "file_name", rows)
 
     # --- the audit trail --------------------------------------------------------------
 
@@ -452,21 +447,14 @@ class _Copy:
             after=None,
         )
         staff = self.ids["staff"]
+        carried = []
         for e in entries:
             new = dict(e)
             self.pointed(e, new)
-            audit.append(
-                self.dst,
-                operator_id=staff.get(e["operator_id"]) if e["operator_id"] else None,
-                operator_name=e["operator_name"],
-                action=AuditAction(e["action"]),
-                record_type=e["record_type"],
-                record_id=new.get("record_id"),
-                summary=e["summary"],
-                before=e["before"],
-                after=e["after"],
-                at=e["at"],
-            )
+            new["operator_id"] = staff.get(e["operator_id"]) if e["operator_id"] else None
+            new["action"] = AuditAction(e["action"])
+            carried.append(new)
+        audit.append_many(self.dst, carried)
         self.report.audit_entries = len(entries)
 
 

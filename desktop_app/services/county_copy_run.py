@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from desktop_app.paths import DataPaths
-from desktop_app.services import identity
 from desktop_app.services.county_copy import CopyReport, T, copy_township
 from desktop_app.services.errors import ServiceError
+from desktop_app.storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -22,28 +21,30 @@ class Unlocked:
     staff_name: str | None
 
 
-def unlock(session: Session, login: str | None, password: str | None, where: str) -> Unlocked:
-    """An administrator of ``where`` (本机 / 服务器) by login name and password,
-    checked without logging in (nothing is written), and its data key."""
+def unlock(db: Database, login: str | None, password: str | None, where: str) -> Unlocked:
+    """An administrator of ``where`` (本机 / 服务器) logged in as at the log-in window
+    (a wrong password counts towards the lock-out, and both are in the audit
+    trail), and its data key. Without ``login``: only a database without accounts."""
     from desktop_app.domain.terms import AccountRole
-    from desktop_app.security import passwords
-    from desktop_app.services.accounts import _by_name
+    from desktop_app.services import accounts
+    from desktop_app.services.context import ServiceContext
 
-    has_accounts = session.execute(select(T["accounts"].c.id).limit(1)).first() is not None
     if login is None:
-        if has_accounts:
+        with db.read() as session:
+            has_accounts = session.execute(select(T["accounts"].c.id).limit(1)).first()
+        if has_accounts is not None:
             flag = "--source-login" if where == "本机" else "--login"
             raise ServiceError(
                 f"{where}数据库已设置登录账户：请用{where}的管理员账户登录（{flag}）。"
             )
         return Unlocked(None, None, None)
-    account = _by_name(session, login)
-    if account is None or not passwords.verify_password(account.password_hash, password or ""):
-        raise ServiceError(f"{where}的登录名或密码不正确。")
-    if not account.active or account.role != AccountRole.ADMIN:
+    try:
+        who = accounts.log_in(ServiceContext(db, None, None, "复制命令"), login, password or "")
+    except ServiceError as exc:
+        raise ServiceError(f"{where}：{exc}") from exc
+    if who.role != AccountRole.ADMIN:
         raise ServiceError(f"「{login}」不是{where}的管理员账户：只有管理员可以复制数据。")
-    key = identity.unwrap_for_account(session, account.id, password or "")
-    return Unlocked(key, account.staff_id, account.staff.name if account.staff else login)
+    return Unlocked(who.data_key, who.staff_id, who.staff_name)
 
 
 def run(
@@ -72,16 +73,17 @@ def run(
         raise ServiceError(f"本机数据库不存在：{paths.database}")
     source = open_database(f"sqlite:///{paths.database}", backup_dir=paths.backups).db
     try:
-        target_open = open_database(target_url)
+        # a server at an older version is upgraded first, after a pg_dump where possible
+        target_open = open_database(target_url, backup_dir=paths.backups)
         target = target_open.db
         try:
             if target_open.created:
                 seed_reference_data(ServiceContext(target, None, None, "复制命令"))
+            mine = unlock(source, source_login, source_password, "本机")
+            theirs = unlock(target, login, password, "服务器")
             with source.read() as src:
-                mine = unlock(src, source_login, source_password, "本机")
                 dst = target.write_session()
                 try:
-                    theirs = unlock(dst, login, password, "服务器")
                     report = copy_township(
                         src,
                         dst,

@@ -42,12 +42,12 @@ def put(session: Session, sha256: str, content: bytes) -> None:
     """Keep ``content`` (whose SHA-256 is ``sha256``) in the database, once."""
     if hashlib.sha256(content).hexdigest() != sha256:
         raise ValueError("content does not match its SHA-256")
-    if session.get(StoredFile, sha256) is None:
+    if not has(session, sha256):  # (without loading the stored content)
         session.add(StoredFile(sha256=sha256, size=len(content), content=content))
 
 
 def put_file(session: Session, sha256: str, path: Path) -> None:
-    if session.get(StoredFile, sha256) is None:
+    if not has(session, sha256):
         put(session, sha256, Path(path).read_bytes())
 
 

@@ -349,9 +349,10 @@ def stored_file(ctx: ServiceContext, document_id: int, how: str = "查看") -> P
         raise NotFound("该文书没有保存的文件。")
     path = ctx.paths.documents / doc.file_name
     with ctx.read() as session:  # a shared server: this PC's copy, fetched when needed
-        wanted = doc.sha256 and file_store.in_database(session)
-        if wanted and not file_store.local_copy_ok(path, doc.sha256 or ""):
-            file_store.fetch(session, doc.sha256 or "", path)
+        if doc.sha256 and file_store.in_database(session):
+            if file_store.local_copy_ok(path, doc.sha256):
+                return path  # checked just now
+            file_store.fetch(session, doc.sha256, path)
     if not path.exists():
         raise ServiceError(f"文书文件不见了：{path}\n请从备份恢复数据文件夹。")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -33,6 +33,7 @@ from desktop_app.services import (
     identity,
     letters,
     settings,
+    staff,
 )
 from desktop_app.services.context import DATA_KEY, ServiceContext
 from desktop_app.services.demo import builder
@@ -108,11 +109,11 @@ def server(ctx: ServiceContext) -> ServiceContext:
 
 
 def _copy(pc: Pc, server: ServiceContext, dry_run: bool = False) -> county_copy.CopyReport:
+    mine = county_copy_run.unlock(pc.ctx.db, "zhang", PW, "本机")
+    theirs = county_copy_run.unlock(server.db, "county", SERVER_PW, "服务器")
     with pc.ctx.db.read() as src:
-        mine = county_copy_run.unlock(src, "zhang", PW, "本机")
         dst = server.db.write_session()
         try:
-            theirs = county_copy_run.unlock(dst, "county", SERVER_PW, "服务器")
             report = county_copy.copy_township(
                 src,
                 dst,
@@ -132,12 +133,24 @@ def _copy(pc: Pc, server: ServiceContext, dry_run: bool = False) -> county_copy.
     return report
 
 
+LOGINS = ("login", "login_failed")
+
+
 def _table_counts(ctx: ServiceContext) -> dict[str, int]:
+    """Rows per table; of the audit trail, the entries other than log-ins (the
+    command logs in as the log-in window does, and that stays on record)."""
     with ctx.read() as s:
-        return {
+        counts = {
             t.name: int(s.execute(select(func.count()).select_from(t)).scalar() or 0)
             for t in Base.metadata.sorted_tables
         }
+        counts["audit_log"] = int(
+            s.execute(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.action.not_in(LOGINS))
+            ).scalar()
+            or 0
+        )
+        return counts
 
 
 def _township_id(ctx: ServiceContext, name: str) -> int:
@@ -243,7 +256,7 @@ def test_the_audit_trail_follows_and_the_chain_still_holds(pc: Pc, server: Servi
     with pc.ctx.read() as s:
         n = s.execute(select(func.count()).select_from(AuditEntry)).scalar()
     report = _copy(pc, server)
-    assert report.audit_entries == n
+    assert report.audit_entries == n + 1  # with the copy's own log-in on the PC
     with server.read() as s:
         assert audit.verify_chain(s) == []
         summaries = list(s.execute(select(AuditEntry.summary).order_by(AuditEntry.id)).scalars())
@@ -291,11 +304,28 @@ def test_a_broken_audit_chain_stops_the_copy(pc: Pc, server: ServiceContext) -> 
 
 
 def test_wrong_passwords_and_non_administrators_are_refused(pc: Pc, server: ServiceContext) -> None:
-    with pc.ctx.read() as s:
-        with pytest.raises(ServiceError, match="登录名或密码不正确"):
-            county_copy_run.unlock(s, "zhang", "wrong-password", "本机")
-        with pytest.raises(ServiceError, match="--source-login"):
-            county_copy_run.unlock(s, None, None, "本机")
+    """The command logs in as the log-in window does: a wrong password counts towards
+    the lock-out and stands in the audit trail; only an administrator may copy."""
+    with pytest.raises(ServiceError, match="本机：登录名或密码不正确"):
+        county_copy_run.unlock(pc.ctx.db, "zhang", "wrong-password", "本机")
+    with pytest.raises(ServiceError, match="--source-login"):
+        county_copy_run.unlock(pc.ctx.db, None, None, "本机")
+    with pytest.raises(ServiceError, match="--login"):
+        county_copy_run.unlock(server.db, None, None, "服务器")
+    for _ in range(accounts.LOCK_AFTER):
+        with pytest.raises(ServiceError):
+            county_copy_run.unlock(server.db, "county", "wrong-password", "服务器")
+    with pytest.raises(ServiceError, match="锁定"):
+        county_copy_run.unlock(server.db, "county", SERVER_PW, "服务器")  # even the right one now
+    with server.read() as s:
+        failed = s.execute(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "login_failed")
+        ).scalar()
+    assert failed == accounts.LOCK_AFTER + 1
+    staff_id = staff.save(server, staff.StaffInput(name="王办事"))
+    accounts.create_account(server, staff_id, "wangbs", "officer", "Banshi2026", "Banshi2026")
+    with pytest.raises(ServiceError, match="不是服务器的管理员账户"):
+        county_copy_run.unlock(server.db, "wangbs", "Banshi2026", "服务器")
 
 
 def test_encrypted_identities_need_the_townships_key(pc: Pc, server: ServiceContext) -> None:
@@ -349,3 +379,28 @@ def test_a_value_too_long_for_the_server_stops_the_copy(pc: Pc, server: ServiceC
     ):
         _copy(pc, server)
     assert _table_counts(server) == before
+
+
+def test_sealed_identities_are_not_copied_in_clear_to_a_server_without_an_administrator(
+    pc: Pc, ctx: ServiceContext
+) -> None:
+    """The server has no data key before its first administrator: the PC's sealed
+    identities would arrive in clear, so the copy waits for that set-up."""
+    mine = county_copy_run.unlock(pc.ctx.db, "zhang", PW, "本机")
+    before = _table_counts(ctx)
+    with pc.ctx.db.read() as src:
+        dst = ctx.db.write_session()
+        try:
+            with pytest.raises(ServiceError, match="服务器上还没有设置管理员"):
+                county_copy.copy_township(src, dst, pc.paths, src_key=mine.key)
+        finally:
+            dst.rollback()
+            dst.close()
+    assert _table_counts(ctx) == before
+
+
+def test_a_letter_without_its_registered_hash_is_named(pc: Pc, server: ServiceContext) -> None:
+    with pc.ctx.db.engine.begin() as conn:
+        conn.execute(text("UPDATE documents SET sha256 = NULL"))
+    with pytest.raises(InvalidInput, match=r"文书「.*」没有登记校验值"):
+        _copy(pc, server)
