@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.terms import AuditAction, RecordType
+from desktop_app.domain.terms import AuditAction, OrgKind, RecordType
 from desktop_app.services.context import ServiceContext
 from desktop_app.services.errors import InvalidInput
 from desktop_app.storage.models import Setting
@@ -148,6 +148,7 @@ PER_ORGANISATION = frozenset(
     {"township_name", "team_org_id", "head_name", "address", "postal_code", "phone"}
     | {f"number.{code}" for code in NUMBER_PATTERNS}
 )
+SHARED_ONLY = "“{}”全县共用，只能由县级管理员（或设置中本乡镇的管理员）修改。"
 DEFAULT_ABBREVIATION = "赵八镇"  # the seed township's, in the default number patterns
 
 
@@ -242,6 +243,14 @@ def save(ctx: ServiceContext, values: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput(
                 {"township_org_id": "共用服务器上的“本乡镇”只能由该乡镇的账户修改。"}
             )
+        if other is not None and ctx.org_kind != OrgKind.COUNTY_GOVERNMENT.value:
+            shared = [
+                k
+                for k, v in clean.items()
+                if k not in PER_ORGANISATION and k != "township_org_id" and before.get(k) != v
+            ]
+            if shared:  # deadlines, limits: the same for every organisation of the county
+                raise InvalidInput({k: SHARED_ONLY.format(SPEC_BY_KEY[k].label) for k in shared})
         for key, value in clean.items():
             # another organisation's profile on a shared server: its own rows
             stored_key = own_key(key, other) if other and key in PER_ORGANISATION else key

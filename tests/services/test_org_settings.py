@@ -53,9 +53,11 @@ def test_an_organisations_changes_are_its_own(ctx: ServiceContext, county: Count
     assert settings.get(ctx, "number.referral_letter") == "赵八镇执移〔{年}〕{号}号"
     b = ready_to_send(county.town_b, receiver_id=county.other_dept_id)
     assert _number(county.government, b) == "铁执移〔2026〕1号"
-    # county-wide settings stay shared
-    settings.save(b_admin, {"due_soon_days": 5})
-    assert settings.get(county.town_a, "due_soon_days") == 5
+    # county-wide settings are shared: not another township's to change
+    with pytest.raises(InvalidInput, match="全县共用"):
+        settings.save(b_admin, {"due_soon_days": 5})
+    settings.save(ctx, {"due_soon_days": 5})  # the county's (settings township's) own
+    assert settings.get(b_admin, "due_soon_days") == 5
 
 
 def test_another_organisation_cannot_move_the_settings_township(

@@ -490,6 +490,7 @@ def test_another_townships_administrator_edits_its_own_profile(ctx, qtbot, said)
     assert township.currentText() == "深泽县铁杆镇人民政府" and not township.isEnabled()
     assert profile.widgets["township_name"].text() == "铁杆镇"
     assert profile.widgets["number.referral_letter"].text() == "铁杆镇执移〔{年}〕{号}号"
+    assert not profile.widgets["due_soon_days"].isEnabled()  # county-wide: the county's
     profile.widgets["head_name"].setText("刘镇长")
     qtbot.mouseClick(profile.save_button, Qt.MouseButton.LeftButton)
     assert not said.warnings

@@ -50,7 +50,8 @@ HINTS = {
 
 
 OTHER_PROFILE_TIP = (
-    "共用服务器上，本单位就是登录账户所在的单位；以下乡镇信息和发文字号是本单位自己的。"
+    "共用服务器上，本单位就是登录账户所在的单位；乡镇信息和发文字号是本单位自己的，"
+    "其他设置全县共用，由县级管理员修改。"
 )
 
 
@@ -150,10 +151,13 @@ class ProfileTab(QWidget):
             if other is not None:  # a shared server: "本单位" is the account's own
                 values["township_org_id"] = other
             self.reload_org_choices(values)
-            self.fixed = {"township_org_id"} if other is not None else set()
-            town = self.widgets["township_org_id"]
-            town.setEnabled(other is None)
-            town.setToolTip(OTHER_PROFILE_TIP if other is not None else "")
+            self.fixed = set() if other is None else {"township_org_id"}
+            if other is not None and self.ctx.org_kind != OrgKind.COUNTY_GOVERNMENT.value:
+                # the county-wide ones (deadlines, limits) are the county's to change
+                self.fixed |= {s.key for s in settings.SPECS} - settings.PER_ORGANISATION
+            for key, widget in self.widgets.items():
+                widget.setEnabled(key not in self.fixed)
+                widget.setToolTip(OTHER_PROFILE_TIP if key in self.fixed else "")
             for spec in settings.SPECS:  # the seed township's defaults are not its own
                 widget = self.widgets[spec.key]
                 if isinstance(widget, QLineEdit) and spec.key in settings.PER_ORGANISATION:
