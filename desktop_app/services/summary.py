@@ -66,7 +66,7 @@ from desktop_app.services.summary_sheets import (
     write_year_sheet,
 )
 from desktop_app.storage import sqlite
-from desktop_app.storage.models import Complaint, Organisation, Staff
+from desktop_app.storage.models import Complaint, Staff
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -177,7 +177,9 @@ def _export(
     if include_personal:
         _check_personal(ctx)
     conf = settings_service.get_all(ctx)
-    title = f"{_town_name(ctx, conf)}综合行政执法协调联动工作{what}"
+    # the organisation's own profile on a shared server (services/settings.py)
+    town = f"{conf.get('county_name') or ''}{conf.get('township_name') or ''}"
+    title = f"{town}综合行政执法协调联动工作{what}"
     now = clock.now()
     as_of = min(now, datetime.combine(end, time.max))
     labels = {k: LEDGERS[k].label for k in SUMMARY_LEDGERS}
@@ -328,16 +330,3 @@ def counts_by_status(ctx: ServiceContext, key: str, start: date, end: date) -> d
                 .group_by(status)
             )
         }
-
-
-def _town_name(ctx: ServiceContext, conf: dict[str, Any]) -> str:
-    """Who reports: the settings' county and township names, as always; an account
-    of another organisation (services/scope.py), that organisation's name."""
-    own = f"{conf.get('county_name') or ''}{conf.get('township_name') or ''}"
-    if ctx.org_id is None or scope.sees_everything(ctx):
-        return own
-    with ctx.read() as s:
-        if ctx.org_id == scope.settings_township(s):
-            return own
-        found = s.get(Organisation, ctx.org_id)
-    return found.name.removesuffix("人民政府") if found is not None else own
