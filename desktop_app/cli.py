@@ -603,7 +603,7 @@ def cmd_copy_to_server(args: argparse.Namespace, paths: DataPaths) -> int:
     if args.dry_run:
         print("这是试运行，服务器上没有写入任何内容。去掉 --dry-run 即正式复制。")
     else:
-        print("复制完成。本机数据库和数据文件夹没有改动，请保留作为备份。")
+        print("复制完成。本机的台账记录、附件和文书没有改动（只记下了这次登录），请保留作为备份。")
     return EXIT_OK
 
 

@@ -58,8 +58,9 @@ def run(
     dry_run: bool = True,
 ) -> CopyReport:
     """Open the PC's database (``paths``) and the server's (``target_url``),
-    copy, and commit unless ``dry_run``. The PC's database is only read (an
-    older one is first brought to this version, with a backup, as at a start)."""
+    copy, and commit unless ``dry_run``. Of the PC's database only the log-in is
+    written (its audit entry); an older one is first brought to this version, with
+    a backup, as at a start."""
     from desktop_app.paths import normalise_url
     from desktop_app.services.context import ServiceContext
     from desktop_app.services.seed import seed_reference_data
