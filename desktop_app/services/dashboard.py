@@ -107,10 +107,11 @@ def _ledger_items(
             stmt = select(*cols).select_from(model)
         for target, onclause in ledger.joins:
             stmt = stmt.outerjoin(target, onclause)
-        stmt = stmt.where(model.deadline_at.is_not(None), model.deadline_at <= horizon)
-        seen = scope.visible(model, ctx)
-        if seen is not None:
-            stmt = stmt.where(seen)
+        stmt = stmt.where(
+            model.deadline_at.is_not(None),
+            model.deadline_at <= horizon,
+            *scope.seen_where(model, ctx),
+        )
         for row in session.execute(stmt.order_by(model.deadline_at)):
             items.append(
                 DueItem(
@@ -148,9 +149,7 @@ def _follow_ups(
         )
         .order_by(FollowUpAction.due_on)
     )
-    seen = scope.visible(Meeting, ctx)
-    if seen is not None:
-        stmt = stmt.where(seen)
+    stmt = stmt.where(*scope.seen_where(Meeting, ctx))
     items = []
     for action, serial, short, name in session.execute(stmt):
         assert action.due_on is not None

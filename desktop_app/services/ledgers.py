@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain import clock
 from desktop_app.services import scope
@@ -45,10 +44,7 @@ def _select(
     stmt = select(*columns).select_from(ledger.model)
     for target, onclause in ledger.joins:
         stmt = stmt.outerjoin(target, onclause)
-    where: list[ColumnElement[bool]] = []
-    seen = scope.visible(ledger.model, ctx) if ctx is not None else None
-    if seen is not None:
-        where.append(seen)
+    where = scope.seen_where(ledger.model, ctx) if ctx is not None else []
     for part in q.search.split():
         where.append(or_(*[contains_text(e, part) for e in ledger.search_exprs]))
     if q.status and ledger.status_col:

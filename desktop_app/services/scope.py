@@ -206,6 +206,12 @@ def visible(model: type[Any], ctx: ServiceContext) -> ColumnElement[bool] | None
     return ours(model, org_id) if extra is None else or_(ours(model, org_id), extra)
 
 
+def seen_where(model: type[Any], ctx: ServiceContext) -> list[ColumnElement[bool]]:
+    """:func:`visible` as a list for ``where(*…)`` (empty: every row)."""
+    cond = visible(model, ctx)
+    return [] if cond is None else [cond]
+
+
 def direction_seen(ctx: ServiceContext) -> ColumnElement[Any] | None:
     """A transfer's 方向 from ``ctx``'s side: another owner's 移出 to it is its 移入,
     and the other way round. None when directions read as stored."""

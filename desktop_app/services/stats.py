@@ -37,8 +37,7 @@ def ledger_figures(
         for key, ledger in LEDGERS.items():
             m = ledger.model
             when = ledger.column(ledger.date_col).expr
-            seen = scope.visible(m, ctx)
-            mine = [] if seen is None else [seen]
+            mine = scope.seen_where(m, ctx)
             total = s.execute(select(func.count(m.id)).where(*mine)).scalar_one()
             lo = datetime.combine(start, datetime.min.time())
             hi = datetime.combine(end, datetime.max.time())

@@ -87,11 +87,11 @@ def monthly_counts(ctx: ServiceContext, start: date, end: date) -> MonthlyCounts
                 low = datetime.combine(lo, time()) if timed else lo
                 high = datetime.combine(hi, time()) if timed else hi
                 year, month = extract("year", when), extract("month", when)
-                seen = scope.visible(ledger.model, ctx)
+                seen = scope.seen_where(ledger.model, ctx)
                 rows = s.execute(
                     select(year, month, func.count())
                     .select_from(ledger.model)
-                    .where(when >= low, when < high, *([] if seen is None else [seen]))
+                    .where(when >= low, when < high, *seen)
                     .group_by(year, month)
                 )
                 for y, m, n in rows:
